@@ -1,0 +1,210 @@
+//! Attribution stage: for each copy pair, which article is the source; for each family, which
+//! member is the likely original, or whether the original is not in the folder at all.
+//!
+//! Evidence, strongest first: dates (the earlier article is the source when both are dated and
+//! differ); containment asymmetry (a truncated copy or a summary is contained in its source,
+//! not the other way round); content-farm marks (a `Source:` credit or a scraper stamp means
+//! the page republishes); vocabulary (rewriters and spinners swap plain words for rarer ones).
+
+use crate::score::{PairScore, Relation};
+
+/// What attribution knows about one article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleEvidence {
+    pub date: Option<String>,
+    /// Content-farm marks on the page (0 = none), see [`farm_marks`].
+    pub farm: f32,
+}
+
+/// Farm evidence from the boilerplate and metadata of a page.
+pub fn farm_marks(has_source_credit: bool, stamp_lines: usize, teaser_lines: usize) -> f32 {
+    let mut m = 0.0;
+    if has_source_credit {
+        m += 1.0;
+    }
+    if stamp_lines > 0 {
+        m += 0.3;
+    }
+    if teaser_lines > 0 {
+        m += 0.3;
+    }
+    m
+}
+
+/// The direction decided for one copy pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Direction {
+    /// The article judged to be the source, if the evidence says anything.
+    pub source: Option<u32>,
+    /// 0..1: how clear the evidence is.
+    pub confidence: f32,
+}
+
+/// Weight of [`crate::score::Signals::vocabulary_shift`] for reworded copies (per Zipf unit).
+const VOCABULARY_WEIGHT: f32 = 4.0;
+
+/// Evidence below this says nothing: no source is named.
+const MIN_EVIDENCE: f32 = 0.05;
+
+/// Decides which of a copy pair is the source.
+pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Direction {
+    // Positive evidence: `a` is the copy, `b` the source.
+    let mut e = 0.0f32;
+    if let (Some(da), Some(db)) = (&a.date, &b.date) {
+        match da.cmp(db) {
+            std::cmp::Ordering::Greater => e += 2.0,
+            std::cmp::Ordering::Less => e -= 2.0,
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    let s = &p.signals;
+    // A truncated copy or a summary is contained in its source; small differences are noise
+    // (a changed title, a caption), so only a clear asymmetry counts.
+    let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
+    e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+    e += 1.5 * dead_zone(s.align_ab - s.align_ba);
+    e += 0.5 * (a.farm - b.farm);
+    if matches!(p.relation, Relation::SpunCopy | Relation::Rewrite) {
+        e += VOCABULARY_WEIGHT * s.vocabulary_shift;
+    }
+    if e.abs() < MIN_EVIDENCE {
+        return Direction {
+            source: None,
+            confidence: 0.0,
+        };
+    }
+    Direction {
+        source: Some(if e > 0.0 { p.b } else { p.a }),
+        confidence: e.abs().tanh(),
+    }
+}
+
+/// The verdict on one family.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The member judged original, if one stands out.
+    pub original: Option<u32>,
+    /// Members look like siblings derived from a source that is not in the folder.
+    pub source_outside_folder: bool,
+}
+
+/// Ranks a family's members by how often, and how clearly, they are the source in its copy
+/// pairs. `directed` holds (pair, direction) for copy pairs inside the family.
+pub fn origin(members: &[u32], directed: &[(&PairScore, Direction)]) -> Origin {
+    if members.len() < 2 {
+        return Origin {
+            original: None,
+            source_outside_folder: false,
+        };
+    }
+    let net = |m: u32| -> f32 {
+        directed
+            .iter()
+            .filter(|(p, _)| p.a == m || p.b == m)
+            .map(|(_, d)| match d.source {
+                Some(s) if s == m => d.confidence,
+                Some(_) => -d.confidence,
+                None => 0.0,
+            })
+            .sum()
+    };
+    let mut ranked: Vec<(u32, f32)> = members.iter().map(|&m| (m, net(m))).collect();
+    ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    let (top, top_net) = ranked[0];
+    // The top member must be the source in every copy pair it is in, clearly enough; if some
+    // member beats it, or it wins nothing, the members are siblings of an outside source.
+    let beaten = directed.iter().any(|(p, d)| {
+        (p.a == top || p.b == top) && d.source.is_some_and(|s| s != top) && d.confidence > 0.3
+    });
+    if top_net <= 0.0 || beaten {
+        Origin {
+            original: None,
+            source_outside_folder: true,
+        }
+    } else {
+        Origin {
+            original: Some(top),
+            source_outside_folder: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::Signals;
+
+    fn copy_pair(a: u32, b: u32, c_ab: f32, c_ba: f32) -> PairScore {
+        PairScore {
+            a,
+            b,
+            signals: Signals {
+                containment_ab: c_ab,
+                containment_ba: c_ba,
+                ..Signals::default()
+            },
+            score: 0.9,
+            relation: Relation::PartialCopy,
+        }
+    }
+
+    #[test]
+    fn earlier_date_is_the_source() {
+        let p = copy_pair(0, 1, 0.9, 0.9);
+        let early = ArticleEvidence {
+            date: Some("2024-01-02".into()),
+            ..Default::default()
+        };
+        let late = ArticleEvidence {
+            date: Some("2024-03-01".into()),
+            ..Default::default()
+        };
+        assert_eq!(direction(&p, &late, &early).source, Some(1));
+        assert_eq!(direction(&p, &early, &late).source, Some(0));
+    }
+
+    #[test]
+    fn truncated_copy_is_contained_in_its_source() {
+        // a is fully inside b, b is only half inside a: b is the source.
+        let p = copy_pair(0, 1, 0.95, 0.5);
+        let none = ArticleEvidence::default();
+        let d = direction(&p, &none, &none);
+        assert_eq!(d.source, Some(1));
+        assert!(d.confidence > 0.5);
+    }
+
+    #[test]
+    fn family_original_or_outside_source() {
+        let p01 = copy_pair(0, 1, 0.5, 0.95);
+        let p02 = copy_pair(0, 2, 0.5, 0.95);
+        let d01 = Direction {
+            source: Some(0),
+            confidence: 0.8,
+        };
+        let d02 = Direction {
+            source: Some(0),
+            confidence: 0.7,
+        };
+        let o = origin(&[0, 1, 2], &[(&p01, d01), (&p02, d02)]);
+        assert_eq!(
+            o,
+            Origin {
+                original: Some(0),
+                source_outside_folder: false
+            }
+        );
+
+        // Three siblings, none clearly the source of the others.
+        let d01 = Direction {
+            source: Some(1),
+            confidence: 0.4,
+        };
+        let d02 = Direction {
+            source: Some(0),
+            confidence: 0.4,
+        };
+        let o = origin(&[0, 1, 2], &[(&p01, d01), (&p02, d02)]);
+        assert_eq!(o.original, None);
+        assert!(o.source_outside_folder);
+    }
+}

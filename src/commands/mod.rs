@@ -1,0 +1,40 @@
+//! One file per subcommand; shared plumbing here.
+
+pub mod scan;
+
+/// Exit codes, for cron jobs and scripts.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  ran, found no copies
+  1  ran, found copies
+  2  error (bad arguments, missing folder, unwritable reports)";
+
+/// The process exit status of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    NoCopies,
+    CopiesFound,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::NoCopies => 0,
+            Outcome::CopiesFound => 1,
+        }
+    }
+}
+
+/// Sets the size of the global thread pool (all cores when `None`).
+pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        if n == 0 {
+            anyhow::bail!("--threads must be at least 1");
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("cannot start {n} threads: {e}"))?;
+    }
+    Ok(())
+}

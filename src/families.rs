@@ -1,0 +1,153 @@
+//! Families stage: group articles that copy one another.
+//!
+//! Copy pairs are edges; a family is not simply a connected component, because one weak edge
+//! (a mashup that takes half of each of two stories, a borderline rewrite) would chain two
+//! unrelated families into one. Inside each component, clusters are merged by average linkage:
+//! two clusters join only when the mean pair score between all their members is high enough,
+//! and at least one copy edge connects them.
+//!
+//! Invariant: every article is in exactly one family; families are numbered in order of their
+//! first member, so the same input gives the same numbering.
+
+use std::collections::HashMap;
+
+use crate::score::PairScore;
+
+/// Mean pair score between two clusters needed to merge them. A missing pair counts as 0.
+pub const MERGE_LINKAGE: f32 = 0.30;
+
+/// Components larger than this are kept whole (average linkage is cubic in component size).
+const MAX_LINKAGE_COMPONENT: usize = 1500;
+
+/// Groups `n` articles. Returns families (sorted member lists), largest evidence first within
+/// each, ordered by their smallest member; singletons included.
+pub fn group(n: usize, pairs: &[PairScore]) -> Vec<Vec<u32>> {
+    let mut uf = UnionFind::new(n);
+    for p in pairs.iter().filter(|p| p.relation.is_copy()) {
+        uf.union(p.a as usize, p.b as usize);
+    }
+    let mut components: HashMap<usize, Vec<u32>> = HashMap::new();
+    for i in 0..n {
+        components.entry(uf.find(i)).or_default().push(i as u32);
+    }
+    let strength: HashMap<(u32, u32), (f32, bool)> = pairs
+        .iter()
+        .map(|p| {
+            (
+                (p.a.min(p.b), p.a.max(p.b)),
+                (p.score, p.relation.is_copy()),
+            )
+        })
+        .collect();
+    let mut families = Vec::new();
+    for (_, members) in components {
+        if members.len() <= 2 || members.len() > MAX_LINKAGE_COMPONENT {
+            families.push(members);
+        } else {
+            families.extend(average_linkage(&members, &strength));
+        }
+    }
+    for f in &mut families {
+        f.sort_unstable();
+    }
+    families.sort_unstable_by_key(|f| f[0]);
+    families
+}
+
+fn average_linkage(members: &[u32], strength: &HashMap<(u32, u32), (f32, bool)>) -> Vec<Vec<u32>> {
+    let get = |a: u32, b: u32| {
+        strength
+            .get(&(a.min(b), a.max(b)))
+            .copied()
+            .unwrap_or((0.0, false))
+    };
+    let mut clusters: Vec<Vec<u32>> = members.iter().map(|&m| vec![m]).collect();
+    loop {
+        let mut best: Option<(usize, usize, f32)> = None;
+        for x in 0..clusters.len() {
+            for y in x + 1..clusters.len() {
+                let mut sum = 0.0;
+                let mut linked = false;
+                for &a in &clusters[x] {
+                    for &b in &clusters[y] {
+                        let (s, copy) = get(a, b);
+                        sum += s;
+                        linked |= copy;
+                    }
+                }
+                let mean = sum / (clusters[x].len() * clusters[y].len()) as f32;
+                if linked && mean >= MERGE_LINKAGE && best.is_none_or(|(_, _, m)| mean > m) {
+                    best = Some((x, y, mean));
+                }
+            }
+        }
+        let Some((x, y, _)) = best else { break };
+        let moved = clusters.swap_remove(y);
+        clusters[x].extend(moved);
+    }
+    clusters
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::{Relation, Signals};
+
+    fn pair(a: u32, b: u32, score: f32, relation: Relation) -> PairScore {
+        PairScore {
+            a,
+            b,
+            signals: Signals::default(),
+            score,
+            relation,
+        }
+    }
+
+    #[test]
+    fn copies_group_and_singletons_stay_alone() {
+        let pairs = vec![
+            pair(0, 1, 0.9, Relation::VerbatimCopy),
+            pair(1, 2, 0.6, Relation::Rewrite),
+            pair(0, 2, 0.5, Relation::Rewrite),
+            pair(0, 3, 0.2, Relation::SameStory),
+        ];
+        assert_eq!(group(5, &pairs), vec![vec![0, 1, 2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn one_weak_link_does_not_chain_two_families() {
+        // Family {0,1,2} and family {3,4,5}, joined only through a mashup-like edge 2-3.
+        let mut pairs = vec![];
+        for (a, b) in [(0, 1), (0, 2), (1, 2), (3, 4), (3, 5), (4, 5)] {
+            pairs.push(pair(a, b, 0.9, Relation::VerbatimCopy));
+        }
+        pairs.push(pair(2, 3, 0.45, Relation::PartialCopy));
+        let f = group(6, &pairs);
+        assert_eq!(f, vec![vec![0, 1, 2], vec![3, 4, 5]]);
+    }
+}

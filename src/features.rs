@@ -1,0 +1,442 @@
+//! Features stage: turn an article's content lines into compact, hashed features that survive
+//! rewriting.
+//!
+//! Rewriters change nearly every word of a sentence but keep its names, numbers and quotes and
+//! the order of the facts. So besides the verbatim signal (word 5-gram shingles) an article is
+//! kept as a sequence of sentences, each a set of stemmed content words and normalised numbers.
+//!
+//! Invariant: features depend only on the article's own text (hashes are stable, see
+//! [`crate::text::hash64`]); folder-wide statistics live in [`Weights`] and are applied at
+//! scoring time. That is what lets a persistent index store features and a later run compare
+//! new articles against them without rereading old text.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::text::{self, tagged_hash};
+
+/// Namespace tags for hashed terms.
+const TAG_STEM: u8 = b's';
+const TAG_NUMBER: u8 = b'n';
+const TAG_WORD: u8 = b'w';
+
+/// Term hash of a stem. Stems have the low bit clear, numbers have it set, so a weight lookup
+/// can tell them apart without another table.
+pub fn stem_term(stem: &str) -> u64 {
+    tagged_hash(TAG_STEM, stem) & !1
+}
+
+/// Term hash of a normalised number.
+pub fn number_term(number: &str) -> u64 {
+    tagged_hash(TAG_NUMBER, number) | 1
+}
+
+pub fn is_number_term(term: u64) -> bool {
+    term & 1 == 1
+}
+
+/// Length of the verbatim shingles, in words.
+pub const SHINGLE_WORDS: usize = 5;
+
+/// The features of one article.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFeatures {
+    /// Words in the content text (boilerplate and title excluded).
+    pub words: u32,
+    /// Hashes of word 5-grams (lower-cased surface words), sorted and deduplicated.
+    pub shingles: Vec<u64>,
+    /// Content terms (stems and numbers) with their counts, sorted by hash.
+    pub terms: Vec<(u64, u16)>,
+    /// Sentences in reading order.
+    pub sentences: Vec<Sentence>,
+    /// Kept tokens: stems of capitalised names, sorted and deduplicated.
+    pub names: Vec<u64>,
+    /// Kept tokens: normalised numbers, sorted and deduplicated.
+    pub numbers: Vec<u64>,
+    /// Kept tokens: quoted passages, each as its sorted set of content terms.
+    pub quotes: Vec<Vec<u64>>,
+}
+
+/// One sentence: its content terms for alignment, its word sequence for edit similarity.
+#[derive(Debug, Clone, Default)]
+pub struct Sentence {
+    /// Stems of content words and normalised numbers, sorted and deduplicated.
+    pub terms: Vec<u64>,
+    /// All words, lower-cased and hashed (32 bits is plenty to compare two sentences).
+    pub words: Vec<u32>,
+}
+
+/// A language's analysis tools: stemmer and function words.
+pub struct Language {
+    stemmer: Stemmer,
+    stopwords: HashSet<&'static str>,
+    pub code: &'static str,
+}
+
+static STOPWORDS_EN: &str = include_str!("../data/stopwords_en.txt");
+
+impl Language {
+    /// The languages spinscan has stop words and background frequencies for.
+    pub const SUPPORTED: &'static [&'static str] = &["en"];
+
+    pub fn new(code: &str) -> anyhow::Result<Language> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" | "eng" | "english" => Ok(Language {
+                stemmer: Stemmer::create(Algorithm::English),
+                stopwords: STOPWORDS_EN
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .flat_map(str::split_whitespace)
+                    .collect(),
+                code: "en",
+            }),
+            other => anyhow::bail!(
+                "unsupported language {other:?}; supported: {}",
+                Language::SUPPORTED.join(", ")
+            ),
+        }
+    }
+
+    pub fn english() -> Language {
+        Language::new("en").expect("English is built in")
+    }
+
+    pub fn is_stopword(&self, lower: &str) -> bool {
+        self.stopwords.contains(lower)
+    }
+
+    pub fn stem<'a>(&self, lower: &'a str) -> std::borrow::Cow<'a, str> {
+        self.stemmer.stem(lower)
+    }
+}
+
+/// Extracts features from an article's content paragraphs (one paragraph per entry).
+pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
+    let mut f = ArticleFeatures::default();
+    let mut stream: Vec<u64> = Vec::new(); // all words, for shingles
+    let mut term_counts: HashMap<u64, u16, IdBuild> = HashMap::default();
+    let mut names = Vec::new();
+    let mut numbers = Vec::new();
+    for paragraph in paragraphs {
+        let folded = text::fold_chars(paragraph);
+        collect_quotes(&folded, lang, &mut f.quotes);
+        for sentence in text::sentences(&folded) {
+            let mut s = Sentence::default();
+            for (k, w) in text::words(sentence).iter().enumerate() {
+                let lower = w.text.to_lowercase();
+                let word_hash = tagged_hash(TAG_WORD, &lower);
+                stream.push(word_hash);
+                s.words.push(word_hash as u32);
+                let term = if w.has_digit() {
+                    let n = normalise_number(&lower);
+                    let h = number_term(&n);
+                    numbers.push(h);
+                    Some(h)
+                } else if let Some(n) = number_word(&lower) {
+                    let h = number_term(n);
+                    numbers.push(h);
+                    Some(h)
+                } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
+                    let stem = lang.stem(lower.trim_end_matches("'s"));
+                    let h = stem_term(&stem);
+                    // A capitalised word inside a sentence is a name; at the start it is one
+                    // only if it is not a common word (checked against the background table).
+                    if w.is_capitalised() && (k > 0 || background().is_rare(h)) {
+                        names.push(h);
+                    }
+                    Some(h)
+                } else {
+                    None
+                };
+                if let Some(h) = term {
+                    s.terms.push(h);
+                    let c = term_counts.entry(h).or_insert(0);
+                    *c = c.saturating_add(1);
+                }
+            }
+            s.terms.sort_unstable();
+            s.terms.dedup();
+            if !s.words.is_empty() {
+                f.sentences.push(s);
+            }
+        }
+    }
+    f.words = stream.len() as u32;
+    f.shingles = shingles(&stream);
+    f.terms = term_counts.into_iter().collect();
+    f.terms.sort_unstable();
+    names.sort_unstable();
+    names.dedup();
+    numbers.sort_unstable();
+    numbers.dedup();
+    f.names = names;
+    f.numbers = numbers;
+    f
+}
+
+fn shingles(stream: &[u64]) -> Vec<u64> {
+    let mut out: Vec<u64> = stream
+        .windows(SHINGLE_WORDS)
+        .map(|w| {
+            w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &x| {
+                (h.rotate_left(13) ^ x).wrapping_mul(0x0100_0000_01b3)
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// "1,200" -> "1200", "10%" stays "10" (the % sign is not part of the word), "3.50" -> "3.5".
+fn normalise_number(lower: &str) -> String {
+    let mut s: String = lower.chars().filter(|&c| c != ',').collect();
+    if s.contains('.') && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    s
+}
+
+/// Small number words, which rewriters swap with digits ("three" <-> "3").
+fn number_word(lower: &str) -> Option<&'static str> {
+    Some(match lower {
+        "two" => "2",
+        "three" => "3",
+        "four" => "4",
+        "five" => "5",
+        "six" => "6",
+        "seven" => "7",
+        "eight" => "8",
+        "nine" => "9",
+        "ten" => "10",
+        "eleven" => "11",
+        "twelve" => "12",
+        "twenty" => "20",
+        "hundred" => "100",
+        "thousand" => "1000",
+        _ => return None,
+    })
+}
+
+/// Quoted passages of at least three content words, as term sets.
+fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<u64>>) {
+    let mut parts = folded.split('"');
+    parts.next(); // text before the first quote mark
+    while let Some(inside) = parts.next() {
+        let mut terms: Vec<u64> = text::words(inside)
+            .iter()
+            .filter_map(|w| {
+                let lower = w.text.to_lowercase();
+                (!lang.is_stopword(&lower) && lower.chars().count() >= 2)
+                    .then(|| stem_term(&lang.stem(&lower)))
+            })
+            .collect();
+        terms.sort_unstable();
+        terms.dedup();
+        if terms.len() >= 3 {
+            out.push(terms);
+        }
+        parts.next(); // text between this quote and the next
+    }
+}
+
+/// Word weights: how much a shared word says about two articles telling the same story.
+///
+/// A background table of English word frequencies (see `data/background/README.md`) gives
+/// every stem a weight that does not depend on the folder, so "Cuba" keeps its weight in a
+/// folder where every article is about Cuba. As the folder grows its own document
+/// frequencies are blended in, so site-wide words lose weight.
+pub struct Weights {
+    df: HashMap<u64, u32, IdBuild>,
+    n_docs: u32,
+    /// How much the folder's statistics count, 0..1; grows with the folder size.
+    folder_share: f32,
+}
+
+/// Zipf frequency assumed for a word missing from the background table: rarer than anything in it.
+const UNKNOWN_ZIPF: f32 = 1.0;
+/// Zipf frequency used for numbers: specific, but less telling than a rare name.
+const NUMBER_ZIPF: f32 = 3.5;
+/// Folder size at which folder statistics count as much as the background table.
+const FOLDER_HALF_WEIGHT_DOCS: f32 = 500.0;
+
+impl Weights {
+    /// Counts document frequencies over the articles of a folder.
+    pub fn from_articles<'a>(articles: impl IntoIterator<Item = &'a ArticleFeatures>) -> Weights {
+        let mut df: HashMap<u64, u32, IdBuild> = HashMap::default();
+        let mut n_docs = 0u32;
+        for a in articles {
+            n_docs += 1;
+            for &(t, _) in &a.terms {
+                *df.entry(t).or_insert(0) += 1;
+            }
+        }
+        let n = n_docs as f32;
+        Weights {
+            df,
+            n_docs,
+            folder_share: n / (n + FOLDER_HALF_WEIGHT_DOCS),
+        }
+    }
+
+    /// Weight of a term: background rarity, damped by how common it is in the folder.
+    pub fn weight(&self, term: u64) -> f32 {
+        let zipf = background().zipf(term);
+        let base = (7.0 - zipf).clamp(0.25, 6.0);
+        if self.n_docs == 0 {
+            return base;
+        }
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        let spread = (df / self.n_docs as f32).sqrt();
+        base * (1.0 - self.folder_share * spread)
+    }
+}
+
+/// The background frequency table, stems hashed as in [`extract`].
+pub struct Background {
+    zipf: HashMap<u64, f32, IdBuild>,
+}
+
+static BACKGROUND_EN: &str = include_str!("../data/background/wordfreq_en.tsv");
+
+/// The English background table, built once on first use (stems every listed word).
+pub fn background() -> &'static Background {
+    static TABLE: LazyLock<Background> =
+        LazyLock::new(|| Background::parse(BACKGROUND_EN, &Language::english()));
+    &TABLE
+}
+
+impl Background {
+    fn parse(tsv: &str, lang: &Language) -> Background {
+        let mut freq: HashMap<u64, f64, IdBuild> = HashMap::default();
+        for line in tsv.lines().filter(|l| !l.starts_with('#')) {
+            let mut cols = line.split('\t');
+            let (Some(word), Some(z)) = (cols.next(), cols.next()) else {
+                continue;
+            };
+            let Ok(z) = z.trim().parse::<f64>() else {
+                continue;
+            };
+            let h = stem_term(&lang.stem(word));
+            *freq.entry(h).or_insert(0.0) += 10f64.powf(z);
+        }
+        Background {
+            zipf: freq
+                .into_iter()
+                .map(|(h, f)| (h, f.log10() as f32))
+                .collect(),
+        }
+    }
+
+    /// Zipf frequency (log10 per billion words) of a term.
+    pub fn zipf(&self, term: u64) -> f32 {
+        match self.zipf.get(&term) {
+            Some(&z) => z,
+            None if is_number_term(term) => NUMBER_ZIPF,
+            None => UNKNOWN_ZIPF,
+        }
+    }
+
+    /// A word rare enough in English that, capitalised at a sentence start, it is a name.
+    pub fn is_rare(&self, term: u64) -> bool {
+        self.zipf(term) < 3.5
+    }
+}
+
+/// Hasher for keys that are already good 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type IdBuild = BuildHasherDefault<IdHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrite_keeps_stems_names_and_numbers() {
+        let lang = Language::english();
+        let a = extract(
+            &["Officials in Port Ellis evacuated 1,200 residents on Tuesday."],
+            &lang,
+        );
+        let b = extract(
+            &["On Tuesday, 1200 Port Ellis residents were evacuated by officials."],
+            &lang,
+        );
+        let ta: HashSet<u64> = a.sentences[0].terms.iter().copied().collect();
+        let tb: HashSet<u64> = b.sentences[0].terms.iter().copied().collect();
+        assert_eq!(ta, tb, "same stems, names and number after rewording");
+        assert_eq!(a.numbers, b.numbers);
+        assert_eq!(a.names.len(), 2, "Port and Ellis are names");
+    }
+
+    #[test]
+    fn quotes_are_collected_after_folding_curly_marks() {
+        let lang = Language::english();
+        let f = extract(
+            &["The mayor said: “We will rebuild the harbour wall this year.”"],
+            &lang,
+        );
+        assert_eq!(f.quotes.len(), 1);
+        assert!(f.quotes[0].len() >= 4);
+    }
+
+    #[test]
+    fn shingles_are_word_five_grams() {
+        let lang = Language::english();
+        let f = extract(&["one two three four five six seven"], &lang);
+        assert_eq!(f.words, 7);
+        assert_eq!(f.shingles.len(), 3);
+    }
+
+    #[test]
+    fn background_weights_rare_names_above_common_words() {
+        let w = Weights::from_articles(std::iter::empty());
+        let lang = Language::english();
+        let said = stem_term(&lang.stem("said"));
+        let cuba = stem_term(&lang.stem("cuba"));
+        let ryazan = stem_term(&lang.stem("ryazan"));
+        assert!(w.weight(said) < w.weight(cuba));
+        assert!(w.weight(cuba) < w.weight(ryazan));
+    }
+
+    #[test]
+    fn folder_statistics_damp_words_every_article_uses() {
+        let lang = Language::english();
+        let docs: Vec<ArticleFeatures> = (0..2000)
+            .map(|i| {
+                extract(
+                    &[&format!("Harbour news item {i} about zebra crossings.")],
+                    &lang,
+                )
+            })
+            .collect();
+        let w = Weights::from_articles(&docs);
+        let harbour = stem_term(&lang.stem("harbour"));
+        let alone = Weights::from_articles(std::iter::empty());
+        assert!(w.weight(harbour) < 0.5 * alone.weight(harbour));
+    }
+}

@@ -1,0 +1,362 @@
+//! Ingest stage: find the article files under a folder, read them safely, and pull out the
+//! metadata scrapers leave in the text (date prefixes, "Published on URL by NAME on DATE"
+//! stamps, `Source:` credits, URLs).
+//!
+//! Invariants: files are visited in a stable order (sorted by path) so every run numbers
+//! articles the same way; a bad file never stops the run, it becomes a [`Problem`] naming the
+//! file; line numbers in an [`Article`] are the file's own (1-based) line numbers.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Files larger than this are reported and skipped: no news article is this long, and reading
+/// a multi-gigabyte log dropped into the folder would only exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One article as read from disk, before any analysis.
+#[derive(Debug, Clone, Default)]
+pub struct Article {
+    /// Path relative to the scanned folder, with `/` separators.
+    pub path: String,
+    /// The file's lines; `lines[i]` is line `i + 1`. A leading ` date YYYY-MM-DD ` prefix has
+    /// been removed from its line (the date is in `meta.date`).
+    pub lines: Vec<String>,
+    pub meta: Metadata,
+    /// The input format (`txt` for now).
+    pub format: &'static str,
+    /// The file was not valid UTF-8; bad bytes were replaced with U+FFFD.
+    pub invalid_utf8: bool,
+    pub bytes: u64,
+}
+
+/// Metadata found in the text itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: Option<String>,
+    /// ISO date `YYYY-MM-DD`.
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    /// The text of a `Source: ...` credit line.
+    pub source_credit: Option<String>,
+}
+
+/// A file that could not be used, or was used with a caveat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The files found under a folder.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Article files (absolute or root-joined paths), sorted.
+    pub files: Vec<PathBuf>,
+    /// Files that are not articles (other extensions).
+    pub skipped_other: usize,
+    /// Entries that could not be visited (permission denied, symlink loop, ...).
+    pub problems: Vec<Problem>,
+}
+
+/// Lists the article files under `root`, recursively, in sorted order. Symbolic links are
+/// followed, but a link that loops back to an ancestor is reported and not entered.
+pub fn discover(root: &Path) -> anyhow::Result<Discovery> {
+    let meta = fs::metadata(root)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read folder: {e}", root.display()))?;
+    if !meta.is_dir() {
+        anyhow::bail!("{}: not a folder", root.display());
+    }
+    let mut out = Discovery::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                if is_article_file(e.path()) {
+                    out.files.push(e.into_path());
+                } else {
+                    out.skipped_other += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative_path(root, p))
+                    .unwrap_or_else(|| root.display().to_string());
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop, not followed".to_string()
+                } else {
+                    e.io_error()
+                        .map(|io| io.to_string())
+                        .unwrap_or_else(|| e.to_string())
+                };
+                out.problems.push(Problem { path, message });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn is_article_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// Reads one article file. Errors (unreadable, binary, empty, too large) name the file.
+pub fn read_article(root: &Path, file: &Path) -> Result<Article, Problem> {
+    let path = relative_path(root, file);
+    let fail = |message: String| Problem {
+        path: path.clone(),
+        message,
+    };
+    let mut handle = fs::File::open(file).map_err(|e| fail(format!("cannot open: {e}")))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "too large ({size} bytes, limit {MAX_FILE_BYTES}); skipped"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    handle
+        .by_ref()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "too large (over {MAX_FILE_BYTES} bytes); skipped"
+        )));
+    }
+    parse_article(path.clone(), &bytes).map_err(fail)
+}
+
+/// Builds an [`Article`] from raw bytes. Separate from the file system so it can be tested and
+/// reused by other input formats.
+pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
+    if looks_binary(bytes) {
+        return Err("binary file (NUL bytes), not an article; skipped".into());
+    }
+    let (text, invalid_utf8) = match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), false),
+        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        return Err("empty file; skipped".into());
+    }
+    let mut lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut meta = Metadata::default();
+    strip_date_prefix(&mut lines, &mut meta);
+    extract_stamps(&lines, &mut meta);
+    Ok(Article {
+        path,
+        lines,
+        meta,
+        format: "txt",
+        invalid_utf8,
+        bytes: bytes.len() as u64,
+    })
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+static DATE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*date (\d{4}-\d{2}-\d{2})\s+").expect("valid regex"));
+
+/// A ` date YYYY-MM-DD ` prefix glued to the first paragraph: keep the paragraph, take the date.
+fn strip_date_prefix(lines: &mut [String], meta: &mut Metadata) {
+    let Some(first) = lines.iter_mut().find(|l| !l.trim().is_empty()) else {
+        return;
+    };
+    if let Some(m) = DATE_PREFIX.captures(first) {
+        meta.date = Some(m[1].to_string());
+        let end = m.get(0).map_or(0, |g| g.end());
+        *first = first[end..].to_string();
+    }
+}
+
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:published|posted|originally published|first published|appeared)\s+(?:on|at|in)\s+(https?://\S+)(?:\s+by\s+(.+?))?(?:\s+on\s+(\d{4}-\d{2}-\d{2}))?(?:[T\s][\d:.]+Z?)?\s*$",
+    )
+    .expect("valid regex")
+});
+static SOURCE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:source|via|credit)\s*:\s*(.+?)\s*$").expect("valid regex")
+});
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"https?://[^\s<>\x22')\]]+").expect("valid regex"));
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2}-[01]\d-[0-3]\d)\b").expect("valid regex"));
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?i:by)\s+(\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3})\s*$")
+        .expect("valid regex")
+});
+
+/// Stamps and credits: first match of each kind wins.
+fn extract_stamps(lines: &[String], meta: &mut Metadata) {
+    for line in lines {
+        let t = line.trim();
+        if t.is_empty() || t.len() > 400 {
+            continue;
+        }
+        if let Some(c) = STAMP.captures(t) {
+            if meta.url.is_none() {
+                meta.url = Some(c[1].trim_end_matches(['.', ',']).to_string());
+            }
+            if meta.author.is_none() {
+                meta.author = c.get(2).map(|m| m.as_str().trim().to_string());
+            }
+            if meta.date.is_none() {
+                meta.date = c.get(3).map(|m| m.as_str().to_string());
+            }
+            continue;
+        }
+        if meta.source_credit.is_none() {
+            if let Some(c) = SOURCE_CREDIT.captures(t) {
+                meta.source_credit = Some(c[1].to_string());
+                continue;
+            }
+        }
+        if meta.author.is_none() {
+            if let Some(c) = BYLINE.captures(t) {
+                meta.author = Some(c[1].to_string());
+                continue;
+            }
+        }
+        let short = t.split_whitespace().count() <= 12;
+        if short && meta.url.is_none() {
+            if let Some(m) = URL.find(t) {
+                meta.url = Some(m.as_str().trim_end_matches(['.', ',']).to_string());
+            }
+        }
+        if short && meta.date.is_none() {
+            let lower = t.to_lowercase();
+            if lower.contains("publish") || lower.contains("posted") || lower.contains("updated") {
+                if let Some(m) = ISO_DATE.captures(t) {
+                    meta.date = Some(m[1].to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Picks the title: the first non-empty line that is not boilerplate, when it is shaped like a
+/// headline (short, no final full stop) and followed by more text. Returns its index.
+pub fn title_line(lines: &[String], is_boilerplate: impl Fn(usize) -> bool) -> Option<usize> {
+    let first = (0..lines.len()).find(|&i| !lines[i].trim().is_empty() && !is_boilerplate(i))?;
+    let t = lines[first].trim();
+    let n_words = t.split_whitespace().count();
+    let headline = (3..=25).contains(&n_words)
+        && !t.ends_with(['.', ':', ';', ','])
+        && t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"');
+    let more_follows = lines[first + 1..]
+        .iter()
+        .any(|l| l.split_whitespace().count() > n_words);
+    (headline && more_follows).then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Article {
+        parse_article("x.txt".into(), text.as_bytes()).expect("parses")
+    }
+
+    #[test]
+    fn date_prefix_is_stripped_and_kept_as_metadata() {
+        let a =
+            parse(" date 2025-03-04 PORT ELLIS (Wire) - The council voted.\n\nMore text here.\n");
+        assert_eq!(a.meta.date.as_deref(), Some("2025-03-04"));
+        assert_eq!(a.lines[0], "PORT ELLIS (Wire) - The council voted.");
+        assert_eq!(a.lines.len(), 3);
+    }
+
+    #[test]
+    fn published_on_stamp_gives_url_author_date() {
+        let a = parse(
+            "Body text of the article goes here.\n\nSTAMP_ZZ: Published on https://farm.example/story-slug/ by Nora Vale on 2024-05-01T10:00:00.000Z\n",
+        );
+        assert_eq!(
+            a.meta.url.as_deref(),
+            Some("https://farm.example/story-slug/")
+        );
+        assert_eq!(a.meta.author.as_deref(), Some("Nora Vale"));
+        assert_eq!(a.meta.date.as_deref(), Some("2024-05-01"));
+    }
+
+    #[test]
+    fn source_credit_and_byline() {
+        let a = parse("By Ana Lopes\n\nText of the story.\n\nSource: Read Full Article\n");
+        assert_eq!(a.meta.source_credit.as_deref(), Some("Read Full Article"));
+        assert_eq!(a.meta.author.as_deref(), Some("Ana Lopes"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_flagged() {
+        let a =
+            parse_article("bad.txt".into(), b"Caf\xe9 opens on the harbour.\n").expect("parses");
+        assert!(a.invalid_utf8);
+        assert!(a.lines[0].contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_errors() {
+        assert!(parse_article("e.txt".into(), b"  \n\n")
+            .unwrap_err()
+            .contains("empty"));
+        assert!(parse_article("b.txt".into(), b"PK\x03\x04\x00\x00")
+            .unwrap_err()
+            .contains("binary"));
+    }
+
+    #[test]
+    fn title_is_first_headline_shaped_line() {
+        let lines: Vec<String> = [
+            "  • News",
+            "Harbour Council Approves New Sea Wall",
+            "",
+            "The council voted on Monday to build a wall.",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(title_line(&lines, |i| i == 0), Some(1));
+        assert_eq!(title_line(&lines[3..], |_| false), None);
+    }
+}

@@ -1,0 +1,17 @@
+//! spinscan: find content-farm copies and spun (rewritten) news articles.
+//!
+//! The library is the pipeline; each module is one stage, in the order data flows:
+//! [`ingest`] -> [`boilerplate`] -> [`features`] -> [`candidates`] -> [`score`] ->
+//! [`families`] -> [`attribution`] -> [`report`]. [`pipeline`] wires them together so the
+//! `scan` and (later) `eval` commands run exactly the same code. See ARCHITECTURE.md.
+
+pub mod attribution;
+pub mod boilerplate;
+pub mod candidates;
+pub mod families;
+pub mod features;
+pub mod ingest;
+pub mod pipeline;
+pub mod report;
+pub mod score;
+pub mod text;

@@ -1,0 +1,32 @@
+//! spinscan: find content-farm copies and spun news articles. See README.md.
+//!
+//! This file is the table of contents: parse the flags, run the subcommand, map the outcome
+//! to an exit code (0 no copies, 1 copies found, 2 error).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        cli::Command::Scan(args) => commands::scan::run(args),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        Err(e) => {
+            eprintln!("spinscan: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

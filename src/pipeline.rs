@@ -1,0 +1,360 @@
+//! The pipeline: runs the stages in order over a folder and returns everything the reports
+//! need. `scan` writes this [`Analysis`] out; `eval` compares it with labels. Both call [`run`],
+//! so what is measured is what users get.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::attribution::{self, ArticleEvidence, Direction, Origin};
+use crate::boilerplate::{self, Kind, Lexicon};
+use crate::features::{self, ArticleFeatures, Language, Weights};
+use crate::ingest::{self, Article, Metadata, Problem};
+use crate::score::{self, PairScore, Params, Prepared, Relation};
+use crate::{candidates, families};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: String,
+    /// A user lexicon added to the built-in boilerplate phrases.
+    pub lexicon: Option<PathBuf>,
+    pub params: Params,
+    /// Show progress bars (only ever drawn on a terminal).
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: "en".into(),
+            lexicon: None,
+            params: Params::DEFAULT,
+            progress: false,
+        }
+    }
+}
+
+/// An article's role in the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The likely original of a family.
+    Original,
+    /// A member of a family that is not its original.
+    Copy,
+    /// In no family: nothing in the folder copies it or is copied by it.
+    Independent,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Original => "original",
+            Role::Copy => "copy",
+            Role::Independent => "independent",
+        }
+    }
+}
+
+/// One boilerplate line, kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoilerplateLine {
+    /// 1-based line number in the file.
+    pub line: usize,
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// What the pipeline found about one article.
+#[derive(Debug, Clone)]
+pub struct Analysed {
+    pub path: String,
+    pub format: &'static str,
+    pub meta: Metadata,
+    pub invalid_utf8: bool,
+    pub words: u32,
+    pub boilerplate: Vec<BoilerplateLine>,
+    pub farm: f32,
+    /// Index into [`Analysis::families`] (families of two or more only).
+    pub family: Option<usize>,
+    pub role: Role,
+    /// For a copy: the article it was most likely taken from (index into `articles`).
+    pub copied_from: Option<u32>,
+}
+
+/// A scored pair with the direction decided for copies.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub score: PairScore,
+    pub direction: Option<Direction>,
+}
+
+/// A family of two or more articles.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub members: Vec<u32>,
+    pub origin: Origin,
+}
+
+/// Everything a run found.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub root: PathBuf,
+    pub articles: Vec<Analysed>,
+    /// Pairs whose relation is not `unrelated`, sorted by (a, b).
+    pub pairs: Vec<Pair>,
+    pub families: Vec<Family>,
+    pub problems: Vec<Problem>,
+    pub skipped_other: usize,
+    /// Pairs scored (all pairs, for now).
+    pub pairs_scored: u64,
+}
+
+impl Analysis {
+    pub fn copy_pairs(&self) -> usize {
+        self.pairs
+            .iter()
+            .filter(|p| p.score.relation.is_copy())
+            .count()
+    }
+}
+
+/// Runs every stage over the articles under `root`.
+pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
+    let lang = Language::new(&opts.lang)?;
+    let mut lexicon = Lexicon::english();
+    if let Some(path) = &opts.lexicon {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read lexicon: {e}", path.display()))?;
+        let user = Lexicon::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        lexicon.extend(user);
+    }
+
+    // Ingest.
+    let found = ingest::discover(root)?;
+    let mut problems = found.problems;
+    let bar = progress(opts.progress, found.files.len() as u64, "reading");
+    let read: Vec<Result<Article, Problem>> = found
+        .files
+        .par_iter()
+        .map(|f| {
+            let r = ingest::read_article(root, f);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut articles = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(a) => {
+                if a.invalid_utf8 {
+                    problems.push(Problem {
+                        path: a.path.clone(),
+                        message: "invalid UTF-8; bad bytes replaced".into(),
+                    });
+                }
+                articles.push(a);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+
+    // Boilerplate.
+    let mut labels: Vec<Vec<Option<Kind>>> = articles
+        .par_iter()
+        .map(|a| {
+            let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
+            boilerplate::label_lines(&lines, &lexicon)
+        })
+        .collect();
+    {
+        let all: Vec<Vec<&str>> = articles
+            .iter()
+            .map(|a| a.lines.iter().map(String::as_str).collect())
+            .collect();
+        boilerplate::mark_templates(&all, &mut labels);
+    }
+
+    // Features (and the title, the first content line shaped like a headline).
+    let bar = progress(opts.progress, articles.len() as u64, "analysing");
+    let extracted: Vec<(Analysed, ArticleFeatures)> = articles
+        .into_par_iter()
+        .zip(labels.into_par_iter())
+        .map(|(a, l)| {
+            let r = analyse_article(a, &l, &lang);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let (mut analysed, feats): (Vec<Analysed>, Vec<ArticleFeatures>) =
+        extracted.into_iter().unzip();
+    let weights = Weights::from_articles(&feats);
+    let evidence: Vec<ArticleEvidence> = analysed
+        .iter()
+        .map(|a| ArticleEvidence {
+            date: a.meta.date.clone(),
+            farm: a.farm,
+        })
+        .collect();
+    let prepared: Vec<Prepared> = feats
+        .par_iter()
+        .map(|f| Prepared::new(f, &weights))
+        .collect();
+    drop(feats);
+
+    // Candidates and pair scoring.
+    let n = prepared.len();
+    let total = candidates::all_pairs_count(n);
+    let bar = progress(opts.progress, total, "comparing");
+    let params = opts.params;
+    let mut scored: Vec<PairScore> = candidates::all_pairs(n)
+        .filter_map(|(i, j)| {
+            let s = score::score_pair(i, j, &prepared[i as usize], &prepared[j as usize], &params);
+            if j == i + 1 {
+                bar.inc((n - 1 - i as usize) as u64);
+            }
+            (s.relation != Relation::Unrelated).then_some(s)
+        })
+        .collect();
+    bar.finish_and_clear();
+    scored.sort_by_key(|p| (p.a, p.b));
+
+    // Families and attribution.
+    let groups = families::group(n, &scored);
+    let pairs: Vec<Pair> = scored
+        .into_iter()
+        .map(|s| {
+            let direction = s.relation.is_copy().then(|| {
+                attribution::direction(&s, &evidence[s.a as usize], &evidence[s.b as usize])
+            });
+            Pair {
+                score: s,
+                direction,
+            }
+        })
+        .collect();
+    let mut fams = Vec::new();
+    for members in groups.into_iter().filter(|m| m.len() >= 2) {
+        let inside: Vec<(&PairScore, Direction)> = pairs
+            .iter()
+            .filter(|p| {
+                members.binary_search(&p.score.a).is_ok()
+                    && members.binary_search(&p.score.b).is_ok()
+            })
+            .filter_map(|p| p.direction.map(|d| (&p.score, d)))
+            .collect();
+        let origin = attribution::origin(&members, &inside);
+        let id = fams.len();
+        for &m in &members {
+            let a = &mut analysed[m as usize];
+            a.family = Some(id);
+            a.role = if origin.original == Some(m) {
+                Role::Original
+            } else {
+                Role::Copy
+            };
+            a.copied_from = inside
+                .iter()
+                .filter(|(p, d)| (p.a == m || p.b == m) && d.source.is_some_and(|s| s != m))
+                .max_by(|x, y| x.0.score.total_cmp(&y.0.score))
+                .and_then(|(_, d)| d.source);
+        }
+        fams.push(Family { members, origin });
+    }
+
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Analysis {
+        root: root.to_path_buf(),
+        articles: analysed,
+        pairs,
+        families: fams,
+        problems,
+        skipped_other: found.skipped_other,
+        pairs_scored: total,
+    })
+}
+
+/// Boilerplate evidence, title and features of one article. The article's text is dropped
+/// here: after this only compact features are kept.
+fn analyse_article(
+    mut a: Article,
+    labels: &[Option<Kind>],
+    lang: &Language,
+) -> (Analysed, ArticleFeatures) {
+    let is_bp = |i: usize| labels.get(i).copied().flatten().is_some();
+    let title = ingest::title_line(&a.lines, is_bp);
+    if let Some(t) = title {
+        a.meta.title = Some(a.lines[t].trim().to_string());
+    }
+    let paragraphs: Vec<&str> = a
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|&(i, l)| !is_bp(i) && Some(i) != title && !l.trim().is_empty())
+        .map(|(_, l)| l.trim())
+        .collect();
+    if a.meta.title.is_none() {
+        a.meta.title = paragraphs.first().map(|p| first_words(p, 12));
+    }
+    let feats = features::extract(&paragraphs, lang);
+    let boilerplate: Vec<BoilerplateLine> = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            k.map(|kind| BoilerplateLine {
+                line: i + 1,
+                kind,
+                text: a.lines[i].trim().to_string(),
+            })
+        })
+        .collect();
+    let count = |k: Kind| boilerplate.iter().filter(|b| b.kind == k).count();
+    let farm = attribution::farm_marks(
+        a.meta.source_credit.is_some(),
+        count(Kind::ScraperStamp),
+        count(Kind::RelatedLinks) + count(Kind::ReadMore),
+    );
+    let analysed = Analysed {
+        path: a.path,
+        format: a.format,
+        meta: a.meta,
+        invalid_utf8: a.invalid_utf8,
+        words: feats.words,
+        boilerplate,
+        farm,
+        family: None,
+        role: Role::Independent,
+        copied_from: None,
+    };
+    (analysed, feats)
+}
+
+fn first_words(p: &str, n: usize) -> String {
+    let words: Vec<&str> = p.split_whitespace().collect();
+    if words.len() <= n {
+        words.join(" ")
+    } else {
+        format!("{} ...", words[..n].join(" "))
+    }
+}
+
+/// A progress bar on standard error, drawn only when asked for and standard error is a terminal.
+pub fn progress(enabled: bool, len: u64, what: &'static str) -> ProgressBar {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}

@@ -1,0 +1,538 @@
+//! Pair scoring stage: measure how two articles relate and name the relation.
+//!
+//! The signals, from surface to structure:
+//! - verbatim overlap: word 5-gram containment each way (scraper copies, partial copies);
+//! - IDF-weighted cosine of stemmed content words (same topic);
+//! - sentence alignment: every sentence matched to its best counterpart, once freely and once
+//!   under an order-keeping (monotone) constraint. A rewrite rewords every sentence but keeps
+//!   the facts in order, so its sentences align *in order*; an independent report of the same
+//!   event shares names and official quotes but tells them in its own order;
+//! - kept tokens: names and numbers, which rewriters keep and independent reports share too;
+//! - word-level edit similarity of aligned sentences: high for synonym spinning (same sentence
+//!   skeleton, words swapped), low for paraphrase.
+//!
+//! Invariant: [`score_pair`] is symmetric in what it decides (relation, score); directional
+//! signals are reported as `_ab` (share of a found in b) and `_ba`.
+
+use crate::features::{ArticleFeatures, IdBuild, Weights};
+use std::collections::HashMap;
+
+/// Relation between two articles. Column values of `pairs.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Relation {
+    /// Same body, word for word (scraper copy), maybe different boilerplate or title.
+    VerbatimCopy,
+    /// A verbatim part of one article inside the other (truncated copy, mashup).
+    PartialCopy,
+    /// Word-for-word synonym swaps over the same sentences.
+    SpunCopy,
+    /// Paraphrase: sentences reworded, facts kept in order; summaries included.
+    Rewrite,
+    /// An independent report of the same event: not a copy.
+    SameStory,
+    Unrelated,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 6] = [
+        Relation::VerbatimCopy,
+        Relation::PartialCopy,
+        Relation::SpunCopy,
+        Relation::Rewrite,
+        Relation::SameStory,
+        Relation::Unrelated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::VerbatimCopy => "verbatim_copy",
+            Relation::PartialCopy => "partial_copy",
+            Relation::SpunCopy => "spun_copy",
+            Relation::Rewrite => "rewrite",
+            Relation::SameStory => "same_story",
+            Relation::Unrelated => "unrelated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Relation> {
+        Relation::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// One article derives from the other (or both from a common source).
+    pub fn is_copy(self) -> bool {
+        matches!(
+            self,
+            Relation::VerbatimCopy | Relation::PartialCopy | Relation::SpunCopy | Relation::Rewrite
+        )
+    }
+}
+
+/// Thresholds of the relation decision, in one place.
+///
+/// Where they come from: set from the signal distributions per labeled relation on the
+/// synthetic spun-dev set and from the five seed pages (three real rewrites, two independent
+/// reports); the evaluation harness (`spinscan eval`) reports how they do.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// A sentence pair counts as aligned when its weighted similarity reaches this.
+    pub sentence_sim: f32,
+    /// Verbatim copy: the shorter article's 5-gram containment in the longer...
+    pub verbatim_containment: f32,
+    /// ...the longer article's containment in the shorter (so lengths are close)...
+    pub verbatim_long_containment: f32,
+    /// ...and the aligned sentences' mean edit similarity.
+    pub verbatim_edit: f32,
+    /// Partial copy: containment either way of the copied block...
+    pub partial_containment: f32,
+    /// ...at least this many sentences copied word for word...
+    pub partial_sentences: u32,
+    /// ...taken as a block (see [`Signals::density`]), and copied, not reworded.
+    pub partial_density: f32,
+    pub partial_edit: f32,
+    /// Rewrite: in-order alignment times order agreement, on the better-covered side.
+    pub rewrite_alignment: f32,
+    /// The same when the shorter article has fewer than 5 sentences (chance alignments).
+    pub rewrite_alignment_short: f32,
+    /// A rewrite whose aligned sentences keep their skeleton (edit similarity this high)...
+    pub spin_edit: f32,
+    /// ...and that aligns this much both ways is a synonym spin.
+    pub spin_alignment: f32,
+    /// Kept-token overlap or cosine from which two articles tell the same story.
+    pub same_story_kept: f32,
+    pub same_story_cosine: f32,
+    /// Below this cosine and with no shared shingle, the pair is not aligned at all (speed).
+    pub skip_cosine: f32,
+}
+
+impl Params {
+    pub const DEFAULT: Params = Params {
+        sentence_sim: 0.30,
+        verbatim_containment: 0.70,
+        verbatim_long_containment: 0.60,
+        verbatim_edit: 0.93,
+        partial_containment: 0.25,
+        partial_sentences: 2,
+        partial_density: 0.75,
+        partial_edit: 0.93,
+        rewrite_alignment: 0.33,
+        rewrite_alignment_short: 0.50,
+        spin_edit: 0.85,
+        spin_alignment: 0.60,
+        same_story_kept: 0.30,
+        same_story_cosine: 0.25,
+        skip_cosine: 0.05,
+    };
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params::DEFAULT
+    }
+}
+
+/// All signals for one pair. Directional ones: `_ab` is the share of a found in b.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    pub containment_ab: f32,
+    pub containment_ba: f32,
+    pub jaccard5: f32,
+    pub cosine: f32,
+    pub align_ab: f32,
+    pub align_ba: f32,
+    /// In-order alignment divided by free (any-order) alignment, both directions pooled.
+    pub order: f32,
+    /// Sentence pairs on the one-to-one in-order alignment path.
+    pub aligned_sentences: u32,
+    /// Of those, pairs whose wording is verbatim (edit similarity >= [`VERBATIM_SENTENCE`]).
+    pub verbatim_sentences: u32,
+    /// Aligned sentences per sentence spanned by the alignment, on the side where that is
+    /// lowest: near 1 when a block was taken whole (truncated copy, mashup), lower when
+    /// sentences were picked here and there (summary).
+    pub density: f32,
+    /// Mean word-level edit similarity of aligned sentence pairs.
+    pub edit_similarity: f32,
+    /// Weighted overlap of names and numbers, relative to the article with fewer.
+    pub kept: f32,
+    /// Share of quotes (of the article with fewer) found in the other.
+    pub quotes: f32,
+    /// Where the two differ in wording, how much rarer a's own words are than b's (difference
+    /// of mean background Zipf frequency). Spinners and rewriters swap plain words for rarer
+    /// ones, so a positive value says a is the rewrite.
+    pub vocabulary_shift: f32,
+}
+
+/// The outcome for one pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PairScore {
+    pub a: u32,
+    pub b: u32,
+    pub signals: Signals,
+    /// How strongly one is a copy of the other, 0..1.
+    pub score: f32,
+    pub relation: Relation,
+}
+
+/// An article's features with the folder's weights applied, ready for many comparisons.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    words: u32,
+    shingles: Vec<u64>,
+    /// Content terms with tf * weight, sorted by term.
+    doc: Vec<(u64, f32)>,
+    doc_norm: f32,
+    /// Per sentence: weighted terms, sorted.
+    sentences: Vec<Vec<(u64, f32)>>,
+    sentence_weight: Vec<f32>,
+    sentence_words: Vec<Vec<u32>>,
+    /// Names and numbers with weights, sorted.
+    kept: Vec<(u64, f32)>,
+    kept_weight: f32,
+    quotes: Vec<Vec<u64>>,
+}
+
+impl Prepared {
+    pub fn new(f: &ArticleFeatures, w: &Weights) -> Prepared {
+        let doc: Vec<(u64, f32)> = f
+            .terms
+            .iter()
+            .map(|&(t, tf)| (t, (1.0 + f32::from(tf).ln()) * w.weight(t)))
+            .collect();
+        let doc_norm = doc.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+        let sentences: Vec<Vec<(u64, f32)>> = f
+            .sentences
+            .iter()
+            .map(|s| s.terms.iter().map(|&t| (t, w.weight(t))).collect())
+            .collect();
+        let sentence_weight = sentences
+            .iter()
+            .map(|s: &Vec<(u64, f32)>| s.iter().map(|(_, x)| x).sum())
+            .collect();
+        let mut kept: Vec<(u64, f32)> = f
+            .names
+            .iter()
+            .chain(&f.numbers)
+            .map(|&t| (t, w.weight(t)))
+            .collect();
+        kept.sort_unstable_by_key(|&(t, _)| t);
+        kept.dedup_by_key(|&mut (t, _)| t);
+        let kept_weight = kept.iter().map(|(_, x)| x).sum();
+        Prepared {
+            words: f.words,
+            shingles: f.shingles.clone(),
+            doc,
+            doc_norm,
+            sentences,
+            sentence_weight,
+            sentence_words: f.sentences.iter().map(|s| s.words.clone()).collect(),
+            kept,
+            kept_weight,
+            quotes: f.quotes.clone(),
+        }
+    }
+}
+
+/// Scores one pair of prepared articles.
+pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) -> PairScore {
+    let mut s = Signals::default();
+    let shared = intersect_count(&a.shingles, &b.shingles);
+    if !a.shingles.is_empty() {
+        s.containment_ab = shared as f32 / a.shingles.len() as f32;
+    }
+    if !b.shingles.is_empty() {
+        s.containment_ba = shared as f32 / b.shingles.len() as f32;
+    }
+    let union = a.shingles.len() + b.shingles.len() - shared;
+    if union > 0 {
+        s.jaccard5 = shared as f32 / union as f32;
+    }
+    if a.doc_norm > 0.0 && b.doc_norm > 0.0 {
+        s.cosine = weighted_dot(&a.doc, &b.doc) / (a.doc_norm * b.doc_norm);
+    }
+    if s.cosine >= p.skip_cosine || shared > 0 {
+        align(a, b, p, &mut s);
+        s.kept = kept_overlap(a, b);
+        s.quotes = quote_overlap(&a.quotes, &b.quotes);
+        s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
+    }
+    let (relation, score) = decide(&s, a, b, p);
+    PairScore {
+        a: a_id,
+        b: b_id,
+        signals: s,
+        score,
+        relation,
+    }
+}
+
+/// Names the relation and gives the copy score.
+fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32) {
+    let (short, long) = if a.shingles.len() <= b.shingles.len() {
+        (s.containment_ab, s.containment_ba)
+    } else {
+        (s.containment_ba, s.containment_ab)
+    };
+    let in_order = s.align_ab.max(s.align_ba) * s.order;
+    let both_aligned = s.align_ab.min(s.align_ba);
+    let short_sentences = a.sentences.len().min(b.sentences.len());
+    let rewrite_bar = if short_sentences < 5 {
+        p.rewrite_alignment_short
+    } else {
+        p.rewrite_alignment
+    };
+    let score = short.max(in_order).clamp(0.0, 1.0);
+
+    let copied_words = s.edit_similarity >= p.verbatim_edit;
+    let relation =
+        if short >= p.verbatim_containment && long >= p.verbatim_long_containment && copied_words {
+            Relation::VerbatimCopy
+        } else if short >= p.partial_containment
+            && s.verbatim_sentences >= p.partial_sentences
+            && s.edit_similarity >= p.partial_edit
+            && s.density >= p.partial_density
+        {
+            Relation::PartialCopy
+        } else if in_order >= rewrite_bar {
+            if s.edit_similarity >= p.spin_edit && both_aligned >= p.spin_alignment {
+                Relation::SpunCopy
+            } else {
+                Relation::Rewrite
+            }
+        } else if s.kept >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+            Relation::SameStory
+        } else {
+            Relation::Unrelated
+        };
+    (relation, score)
+}
+
+/// Sentence alignment signals: in-order alignment each way, order agreement, and the one-to-one
+/// path's sentence pairs with their edit similarity.
+fn align(a: &Prepared, b: &Prepared, p: &Params, s: &mut Signals) {
+    let (n, m) = (a.sentences.len(), b.sentences.len());
+    if n == 0 || m == 0 {
+        return;
+    }
+    let sim = similarity_matrix(a, b, p.sentence_sim);
+    let at = |i: usize, j: usize| sim[i * m + j];
+
+    // In-order alignment, many-to-one allowed (a sentence split in two aligns both halves):
+    // F[i][j] = best weight of a[..=i] matched to b[..=j] with non-decreasing targets.
+    let monotone = |rows: usize, cols: usize, w: &[f32], g: &dyn Fn(usize, usize) -> f32| {
+        let mut prev = vec![0f32; cols];
+        let mut cur = vec![0f32; cols];
+        for i in 0..rows {
+            for j in 0..cols {
+                let take = prev[j] + w[i] * g(i, j);
+                cur[j] = if j > 0 { take.max(cur[j - 1]) } else { take };
+            }
+            std::mem::swap(&mut prev, &mut cur);
+        }
+        prev[cols - 1]
+    };
+    let total_a: f32 = a.sentence_weight.iter().sum();
+    let total_b: f32 = b.sentence_weight.iter().sum();
+    let in_order_ab = monotone(n, m, &a.sentence_weight, &|i, j| at(i, j));
+    let in_order_ba = monotone(m, n, &b.sentence_weight, &|j, i| at(i, j));
+    let free_ab: f32 = (0..n)
+        .map(|i| a.sentence_weight[i] * (0..m).map(|j| at(i, j)).fold(0.0, f32::max))
+        .sum();
+    let free_ba: f32 = (0..m)
+        .map(|j| b.sentence_weight[j] * (0..n).map(|i| at(i, j)).fold(0.0, f32::max))
+        .sum();
+    if total_a > 0.0 {
+        s.align_ab = in_order_ab / total_a;
+    }
+    if total_b > 0.0 {
+        s.align_ba = in_order_ba / total_b;
+    }
+    if free_ab + free_ba > 0.0 {
+        s.order = (in_order_ab + in_order_ba) / (free_ab + free_ba);
+    }
+
+    // One-to-one in-order path (longest common subsequence weighted by similarity), for the
+    // sentence pairs whose wording we compare.
+    let mut dp = vec![0f32; (n + 1) * (m + 1)];
+    let idx = |i: usize, j: usize| i * (m + 1) + j;
+    for i in 1..=n {
+        for j in 1..=m {
+            let diag = dp[idx(i - 1, j - 1)] + at(i - 1, j - 1);
+            dp[idx(i, j)] = diag.max(dp[idx(i - 1, j)]).max(dp[idx(i, j - 1)]);
+        }
+    }
+    let (mut i, mut j) = (n, m);
+    let (mut first, mut last) = ((0, 0), None);
+    let mut edit_sum = 0.0;
+    let mut weight_sum = 0.0;
+    while i > 0 && j > 0 {
+        let here = dp[idx(i, j)];
+        if at(i - 1, j - 1) > 0.0 && here == dp[idx(i - 1, j - 1)] + at(i - 1, j - 1) {
+            let (wa, wb) = (&a.sentence_words[i - 1], &b.sentence_words[j - 1]);
+            let longest = wa.len().max(wb.len()).max(1);
+            let e = 1.0 - strsim::generic_levenshtein(wa, wb) as f32 / longest as f32;
+            let w = a.sentence_weight[i - 1] + b.sentence_weight[j - 1];
+            edit_sum += e * w;
+            weight_sum += w;
+            s.aligned_sentences += 1;
+            if e >= VERBATIM_SENTENCE {
+                s.verbatim_sentences += 1;
+            }
+            first = (i - 1, j - 1);
+            last.get_or_insert((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if here == dp[idx(i - 1, j)] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    if weight_sum > 0.0 {
+        s.edit_similarity = edit_sum / weight_sum;
+    }
+    if let Some(last) = last {
+        let span_a = (last.0 - first.0 + 1) as f32;
+        let span_b = (last.1 - first.1 + 1) as f32;
+        s.density = s.aligned_sentences as f32 / span_a.max(span_b);
+    }
+}
+
+/// Edit similarity from which an aligned sentence pair counts as copied word for word.
+pub const VERBATIM_SENTENCE: f32 = 0.95;
+
+/// Weighted set similarity of every sentence pair (Ochiai coefficient over term weights);
+/// entries below `floor` are zero, so chance overlaps (one shared name) add nothing.
+fn similarity_matrix(a: &Prepared, b: &Prepared, floor: f32) -> Vec<f32> {
+    let (n, m) = (a.sentences.len(), b.sentences.len());
+    let mut postings: HashMap<u64, Vec<(u32, f32)>, IdBuild> = HashMap::default();
+    for (j, sent) in b.sentences.iter().enumerate() {
+        for &(t, w) in sent {
+            postings.entry(t).or_default().push((j as u32, w));
+        }
+    }
+    let mut sim = vec![0f32; n * m];
+    for (i, sent) in a.sentences.iter().enumerate() {
+        let row = &mut sim[i * m..(i + 1) * m];
+        for &(t, w) in sent {
+            if let Some(list) = postings.get(&t) {
+                for &(j, _) in list {
+                    row[j as usize] += w;
+                }
+            }
+        }
+        let wa = a.sentence_weight[i];
+        for (j, x) in row.iter_mut().enumerate() {
+            let denom = (wa * b.sentence_weight[j]).sqrt();
+            let v = if denom > 0.0 { *x / denom } else { 0.0 };
+            *x = if v >= floor { v.min(1.0) } else { 0.0 };
+        }
+    }
+    sim
+}
+
+/// Mean Zipf frequency of b's words missing from a, minus that of a's words missing from b.
+fn vocabulary_shift(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let bg = crate::features::background();
+    let (mut i, mut j) = (0, 0);
+    let (mut sum_a, mut n_a, mut sum_b, mut n_b) = (0.0, 0u32, 0.0, 0u32);
+    let mut own = |t: u64, sum: &mut f32, n: &mut u32| {
+        if !crate::features::is_number_term(t) {
+            *sum += bg.zipf(t);
+            *n += 1;
+        }
+    };
+    while i < a.len() || j < b.len() {
+        let next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match next {
+            std::cmp::Ordering::Less => {
+                own(a[i].0, &mut sum_a, &mut n_a);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                own(b[j].0, &mut sum_b, &mut n_b);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if n_a < 3 || n_b < 3 {
+        return 0.0;
+    }
+    sum_b / n_b as f32 - sum_a / n_a as f32
+}
+
+fn kept_overlap(a: &Prepared, b: &Prepared) -> f32 {
+    let smaller = a.kept_weight.min(b.kept_weight);
+    if smaller <= 0.0 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0.0);
+    while i < a.kept.len() && j < b.kept.len() {
+        match a.kept[i].0.cmp(&b.kept[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += a.kept[i].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (common / smaller).min(1.0)
+}
+
+fn quote_overlap(a: &[Vec<u64>], b: &[Vec<u64>]) -> f32 {
+    let (few, many) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if few.is_empty() {
+        return 0.0;
+    }
+    let found = few
+        .iter()
+        .filter(|q| {
+            many.iter().any(|r| {
+                let c = intersect_count(q, r);
+                c as f32 / q.len().min(r.len()) as f32 >= 0.5
+            })
+        })
+        .count();
+    found as f32 / few.len() as f32
+}
+
+/// Size of the intersection of two sorted, deduplicated lists.
+pub fn intersect_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn weighted_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}

