@@ -63,6 +63,8 @@ pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Dir
     let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
     e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
     e += 1.5 * dead_zone(s.align_ab - s.align_ba);
+    // Copies drop names and numbers (condensing, truncating) far more often than they add them.
+    e += 2.0 * dead_zone(s.kept_ab - s.kept_ba);
     e += 0.5 * (a.farm - b.farm);
     if matches!(p.relation, Relation::SpunCopy | Relation::Rewrite) {
         e += VOCABULARY_WEIGHT * s.vocabulary_shift;
@@ -111,12 +113,17 @@ pub fn origin(members: &[u32], directed: &[(&PairScore, Direction)]) -> Origin {
     let mut ranked: Vec<(u32, f32)> = members.iter().map(|&m| (m, net(m))).collect();
     ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
     let (top, top_net) = ranked[0];
-    // The top member must be the source in every copy pair it is in, clearly enough; if some
-    // member beats it, or it wins nothing, the members are siblings of an outside source.
-    let beaten = directed.iter().any(|(p, d)| {
-        (p.a == top || p.b == top) && d.source.is_some_and(|s| s != top) && d.confidence > 0.3
-    });
-    if top_net <= 0.0 || beaten {
+    // The top member must win most of the confident decisions it is part of; otherwise the
+    // members look like siblings derived from a source outside the folder.
+    let (mut won, mut lost) = (0.0, 0.0);
+    for (_, d) in directed.iter().filter(|(p, _)| p.a == top || p.b == top) {
+        match d.source {
+            Some(s) if s == top => won += d.confidence,
+            Some(_) => lost += d.confidence,
+            None => {}
+        }
+    }
+    if top_net <= 0.0 || won < ORIGINAL_MIN_SHARE * (won + lost) {
         Origin {
             original: None,
             source_outside_folder: true,
@@ -128,6 +135,9 @@ pub fn origin(members: &[u32], directed: &[(&PairScore, Direction)]) -> Origin {
         }
     }
 }
+
+/// Share of its confident direction decisions the likely original must win.
+const ORIGINAL_MIN_SHARE: f32 = 0.67;
 
 #[cfg(test)]
 mod tests {
@@ -194,16 +204,12 @@ mod tests {
             }
         );
 
-        // Three siblings, none clearly the source of the others.
-        let d01 = Direction {
-            source: Some(1),
-            confidence: 0.4,
-        };
-        let d02 = Direction {
-            source: Some(0),
-            confidence: 0.4,
-        };
-        let o = origin(&[0, 1, 2], &[(&p01, d01), (&p02, d02)]);
+        // Three siblings whose pairwise directions go round in a circle: none is the source.
+        let p12 = copy_pair(1, 2, 0.5, 0.5);
+        let d01 = Direction { source: Some(1), confidence: 0.4 };
+        let d12 = Direction { source: Some(2), confidence: 0.4 };
+        let d02 = Direction { source: Some(0), confidence: 0.4 };
+        let o = origin(&[0, 1, 2], &[(&p01, d01), (&p12, d12), (&p02, d02)]);
         assert_eq!(o.original, None);
         assert!(o.source_outside_folder);
     }

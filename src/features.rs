@@ -390,7 +390,8 @@ mod tests {
         let tb: HashSet<u64> = b.sentences[0].terms.iter().copied().collect();
         assert_eq!(ta, tb, "same stems, names and number after rewording");
         assert_eq!(a.numbers, b.numbers);
-        assert_eq!(a.names.len(), 2, "Port and Ellis are names");
+        assert_eq!(a.names, b.names);
+        assert_eq!(a.names.len(), 3, "Port, Ellis and Tuesday are names; Officials and On are not");
     }
 
     #[test]

@@ -48,9 +48,9 @@ pub const PAIRS_COLUMNS: &[&str] = &[
     "verbatim_sentences",
     "density",
     "edit_similarity",
-    "kept_tokens",
+    "kept_ab",
+    "kept_ba",
     "quotes",
-    "vocabulary_shift",
 ];
 
 pub const FAMILIES_COLUMNS: &[&str] = &[
@@ -161,9 +161,9 @@ fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
                 s.verbatim_sentences.to_string(),
                 f(s.density),
                 f(s.edit_similarity),
-                f(s.kept),
+                f(s.kept_ab),
+                f(s.kept_ba),
                 f(s.quotes),
-                f(s.vocabulary_shift),
             ]
         })
         .collect()

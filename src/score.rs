@@ -151,8 +151,9 @@ pub struct Signals {
     pub density: f32,
     /// Mean word-level edit similarity of aligned sentence pairs.
     pub edit_similarity: f32,
-    /// Weighted overlap of names and numbers, relative to the article with fewer.
-    pub kept: f32,
+    /// Share of a's names and numbers (weighted) found in b, and of b's found in a.
+    pub kept_ab: f32,
+    pub kept_ba: f32,
     /// Share of quotes (of the article with fewer) found in the other.
     pub quotes: f32,
     /// Where the two differ in wording, how much rarer a's own words are than b's (difference
@@ -175,7 +176,6 @@ pub struct PairScore {
 /// An article's features with the folder's weights applied, ready for many comparisons.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
-    words: u32,
     shingles: Vec<u64>,
     /// Content terms with tf * weight, sorted by term.
     doc: Vec<(u64, f32)>,
@@ -217,7 +217,6 @@ impl Prepared {
         kept.dedup_by_key(|&mut (t, _)| t);
         let kept_weight = kept.iter().map(|(_, x)| x).sum();
         Prepared {
-            words: f.words,
             shingles: f.shingles.clone(),
             doc,
             doc_norm,
@@ -250,7 +249,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     }
     if s.cosine >= p.skip_cosine || shared > 0 {
         align(a, b, p, &mut s);
-        s.kept = kept_overlap(a, b);
+        (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
         s.quotes = quote_overlap(&a.quotes, &b.quotes);
         s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
     }
@@ -297,7 +296,7 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
             } else {
                 Relation::Rewrite
             }
-        } else if s.kept >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+        } else if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
             Relation::SameStory
         } else {
             Relation::Unrelated
@@ -434,7 +433,7 @@ fn vocabulary_shift(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     let bg = crate::features::background();
     let (mut i, mut j) = (0, 0);
     let (mut sum_a, mut n_a, mut sum_b, mut n_b) = (0.0, 0u32, 0.0, 0u32);
-    let mut own = |t: u64, sum: &mut f32, n: &mut u32| {
+    let own = |t: u64, sum: &mut f32, n: &mut u32| {
         if !crate::features::is_number_term(t) {
             *sum += bg.zipf(t);
             *n += 1;
@@ -467,11 +466,7 @@ fn vocabulary_shift(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     sum_b / n_b as f32 - sum_a / n_a as f32
 }
 
-fn kept_overlap(a: &Prepared, b: &Prepared) -> f32 {
-    let smaller = a.kept_weight.min(b.kept_weight);
-    if smaller <= 0.0 {
-        return 0.0;
-    }
+fn kept_overlap(a: &Prepared, b: &Prepared) -> (f32, f32) {
     let (mut i, mut j, mut common) = (0, 0, 0.0);
     while i < a.kept.len() && j < b.kept.len() {
         match a.kept[i].0.cmp(&b.kept[j].0) {
@@ -484,7 +479,8 @@ fn kept_overlap(a: &Prepared, b: &Prepared) -> f32 {
             }
         }
     }
-    (common / smaller).min(1.0)
+    let share = |total: f32| if total > 0.0 { (common / total).min(1.0) } else { 0.0 };
+    (share(a.kept_weight), share(b.kept_weight))
 }
 
 fn quote_overlap(a: &[Vec<u64>], b: &[Vec<u64>]) -> f32 {
