@@ -28,7 +28,7 @@ const DATE: &str = r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\d{1,
 /// "Posted by NAME on DATE", "Published: DATE by NAME", "COPYRIGHT_X: Posted by ... on ...".
 static POSTED_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^(?:[\w.-]{{1,20}}\s*:\s*)?(?:originally\s+)?(?:posted|published|submitted|uploaded|scraped|added|reposted|republished)\b(?:\s+by\s+[^,;]{{2,60}}?)?\s*(?:,|on|at|:|-|\|)?\s*{DATE}"
+        r"(?i)^(?:[\w.-]{{1,20}}\s*:\s*)?(?:(?:this\s+|the\s+)?(?:article|story|post|content|piece|item|entry)\s+(?:was\s+)?)?(?:first\s+|originally\s+)?(?:posted|published|submitted|uploaded|scraped|added|reposted|republished|syndicated|archived|fetched|crawled)\b(?:\s+by\s+[^,;]{{2,60}}?)?\s*(?:,|on|at|:|-|\|)?\s*{DATE}"
     ))
     .unwrap()
 });
@@ -75,6 +75,9 @@ pub fn label_lines(lines: &[&str], lex: &Lexicon) -> Vec<Option<Kind>> {
     }
 
     // Headings and the blocks under them.
+    // Related-link lists last: whether a list runs to the end of the page depends on the
+    // author and share blocks below it.
+    blocks.sort_by_key(|&(h, kind, _)| (kind == Kind::RelatedLinks, h));
     for &(h, kind, block) in &blocks {
         match block {
             Block::NextHeadline => {
@@ -196,6 +199,15 @@ fn classify(f: &Line, lex: &Lexicon) -> Option<(Kind, Block)> {
             return Some((Kind::AuthorBio, Block::Heading));
         }
     }
+    // "About the author: Jane Roe is a ..." on one line
+    if let Some(h) = f.hit(Kind::AuthorBio, Mode::Heading) {
+        if h.len < n && f.label_rest(h.len).is_some() && f.n() >= h.len + 3 {
+            let rest_ok = f.bio_score(lex) >= 1 || f.n() <= h.len + 5;
+            if rest_ok && !f.quotey() {
+                return Some((Kind::AuthorBio, Block::Heading));
+            }
+        }
+    }
 
     // --- newsletter, consent and ad notices
     if is_notice(f) {
@@ -219,7 +231,10 @@ fn is_stamp(f: &Line) -> bool {
         return false;
     }
     let text = f.text.as_str();
-    if COPYRIGHT.is_match(text) && (YEAR.is_match(text) || RESERVED.is_match(text)) && n <= 30 {
+    if COPYRIGHT.is_match(text)
+        && ((YEAR.is_match(text) && n <= 12 && f.stop_ratio() <= 0.15) || RESERVED.is_match(text))
+        && n <= 30
+    {
         return true;
     }
     if RESERVED.is_match(text) && n <= 20 && text.to_lowercase().contains("all") {
@@ -233,6 +248,13 @@ fn is_stamp(f: &Line) -> bool {
     }
     if BARE_URL.is_match(text) {
         return true;
+    }
+    // "Via site.example", "Via The Daily Dig"
+    if f.toks[0].word == "via" && f.toks[0].start == 0 && (2..=5).contains(&n) && !f.terminal {
+        let name = f.toks[1..].iter().all(|t| t.cap || t.all_caps);
+        if f.has_domain || name {
+            return true;
+        }
     }
     if let Some(h) = f.hit(Kind::ScraperStamp, Mode::Label) {
         if f.label_rest(h.len).is_some() && f.rest_words(h.len) <= 12 && !f.quotey() {
@@ -351,7 +373,11 @@ fn is_notice(f: &Line) -> bool {
 /// Shape of a line that continues the block under a `kind` heading.
 fn continues(f: &Line, lex: &Lexicon, kind: Kind) -> bool {
     match kind {
-        Kind::RelatedLinks => f.hit(Kind::RelatedLinks, Mode::Line).is_some() || f.is_headline(),
+        Kind::RelatedLinks => {
+            f.hit(Kind::RelatedLinks, Mode::Line).is_some()
+                || (f.is_headline() && (f.n() >= 3 || f.tag))
+                || (f.bullet && (3..=25).contains(&f.n()) && !f.period)
+        }
         Kind::ShareBar => {
             let n = f.n();
             n <= 4
@@ -378,8 +404,11 @@ fn continue_block(
     if kind == Kind::AuthorBio {
         return bio_block(feats, lex, out, h);
     }
-    let mut taken = Vec::new();
+    let mut taken: Vec<usize> = Vec::new();
     let mut gap = false;
+    // A list whose first entry is set off from the heading by a blank line is a spaced list:
+    // blank lines between its entries do not end it.
+    let mut spaced = false;
     let mut j = h + 1;
     let limit = if kind == Kind::NavMenu { 30 } else { 12 };
     while j < feats.len() && taken.len() < limit {
@@ -399,7 +428,9 @@ fn continue_block(
             }
             break;
         }
-        if !continues(f, lex, kind) {
+        if !continues(f, lex, kind)
+            && !(kind == Kind::RelatedLinks && sentence_teaser(feats, out, j))
+        {
             break;
         }
         // A list keeps its style: after tagged (or bulleted) entries, an entry without the
@@ -412,10 +443,17 @@ fn continue_block(
         }
         // After a blank line a new paragraph of the article may start: keep going only if
         // the line still looks like a list entry (tagged, bulleted) or only links remain.
+        if taken.is_empty() {
+            spaced = gap;
+        }
         if gap
             && !taken.is_empty()
+            && !spaced
             && !(f.tag || f.bullet || (!f.quotey() && rest_is_links(feats, out, j)))
         {
+            break;
+        }
+        if spaced && (f.quotey() || taken.len() >= 8) {
             break;
         }
         taken.push(j);
@@ -423,6 +461,19 @@ fn continue_block(
         j += 1;
     }
     taken
+}
+
+/// A short teaser that happens to end in a full stop: accepted inside a link list when the
+/// next line is again a headline or only links follow.
+fn sentence_teaser(feats: &[Line], out: &[Option<Kind>], j: usize) -> bool {
+    let f = &feats[j];
+    if f.n() > 20 || f.n() < 2 || f.quote_start || f.quotey() {
+        return false;
+    }
+    let next_is_headline = feats
+        .get(j + 1)
+        .is_some_and(|g| !g.blank && out[j + 1].is_none() && g.is_headline() && g.n() >= 4);
+    next_is_headline || rest_is_links(feats, out, j + 1)
 }
 
 /// Everything from `j` on is blank, already labelled, or headline-shaped (the tail of a page).

@@ -36,7 +36,8 @@ static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)[^\s]+").unwrap());
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b[a-z0-9][a-z0-9-]*\.(?:com|net|org|news|co|io|info|uk|us|biz|online|site|xyz|tv|me|press|media|ca|au|in|de|fr|blog|today|live|world|post|times|daily|report|wire|digital|network)\b",
+        // a lower-case host name: "site.com", "news.example.org" (not "U.S." or "p.m.")
+        r"\b[a-z0-9][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.[a-z]{2,12}\b",
     )
     .unwrap()
 });

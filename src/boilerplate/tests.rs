@@ -190,6 +190,20 @@ fn prose_is_not_boilerplate() {
         . 4:15 p.m.
         .
         . Dr. Helen Park is a historian who has spent 20 years studying the building, and she said the work was careful.
+        .
+        . Share prices of the operator fell 3% on Monday.
+        .
+        . Follow us on this journey, the pastor told the congregation.
+        .
+        . Source: the health ministry said cases rose by a fifth.
+        .
+        . Copyright lawsuits rose in 2020 as more artists sued.
+        .
+        . The advertisement, which aired during the final, drew hundreds of complaints.
+        .
+        . Q: Where did you grow up?
+        .
+        . Photo: Getty Images
         ",
     );
 }
