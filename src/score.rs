@@ -69,34 +69,42 @@ impl Relation {
 
 /// Thresholds of the relation decision, in one place.
 ///
-/// Where they come from: set from the signal distributions per labeled relation on the
-/// synthetic spun-dev set and from the five seed pages (three real rewrites, two independent
-/// reports); the evaluation harness (`spinscan eval`) reports how they do.
+/// Where they come from: read off the signal distributions per labeled relation on the
+/// synthetic spun-dev set (boilerplate removed) and checked on the five seed pages (three real
+/// rewrites, two independent reports) and on real pages (see EVALUATION.md once the evaluation
+/// harness exists).
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
     /// A sentence pair counts as aligned when its weighted similarity reaches this.
     pub sentence_sim: f32,
-    /// Verbatim copy: the shorter article's 5-gram containment in the longer...
+    /// Verbatim copy: 5-gram containment both ways (same body)...
     pub verbatim_containment: f32,
-    /// ...the longer article's containment in the shorter (so lengths are close)...
-    pub verbatim_long_containment: f32,
-    /// ...and the aligned sentences' mean edit similarity.
-    pub verbatim_edit: f32,
-    /// Partial copy: containment either way of the copied block...
+    /// ...and this share of aligned sentences copied word for word.
+    pub verbatim_sentence_share: f32,
+    /// Partial copy: containment of the copied block in the article it is part of...
     pub partial_containment: f32,
-    /// ...at least this many sentences copied word for word...
+    /// ...at least this many sentences copied word for word, making up this share of the
+    /// aligned sentences...
     pub partial_sentences: u32,
-    /// ...taken as a block (see [`Signals::density`]), and copied, not reworded.
-    pub partial_density: f32,
+    pub partial_sentence_share: f32,
+    /// ...with this mean edit similarity (copied, not reworded)...
     pub partial_edit: f32,
-    /// Rewrite: in-order alignment times order agreement, on the better-covered side.
-    pub rewrite_alignment: f32,
-    /// The same when the shorter article has fewer than 5 sentences (chance alignments).
-    pub rewrite_alignment_short: f32,
-    /// A rewrite whose aligned sentences keep their skeleton (edit similarity this high)...
+    /// ...taken as a block (see [`Signals::density`]), not picked here and there (summaries).
+    pub partial_density: f32,
+    /// Rewrite: the rewrite score (see [`rewrite_score`]) from which a pair is a rewrite...
+    pub rewrite_score: f32,
+    /// ...or when the shorter article has fewer than 5 sentences (chance alignments).
+    pub rewrite_score_short: f32,
+    /// Weight of the aligned sentences' edit similarity in the rewrite score (the rest is
+    /// in-order alignment). Real rewrites keep fragments of wording ("was the target of an
+    /// assassination attempt"); independent reports share names and quotes, rarely phrasing.
+    pub rewrite_edit_weight: f32,
+    /// Spin: aligned sentences keep their skeleton (edit similarity this high)...
     pub spin_edit: f32,
-    /// ...and that aligns this much both ways is a synonym spin.
+    /// ...both articles align this much...
     pub spin_alignment: f32,
+    /// ...sentence for sentence.
+    pub spin_density: f32,
     /// Kept-token overlap or cosine from which two articles tell the same story.
     pub same_story_kept: f32,
     pub same_story_cosine: f32,
@@ -107,17 +115,19 @@ pub struct Params {
 impl Params {
     pub const DEFAULT: Params = Params {
         sentence_sim: 0.30,
-        verbatim_containment: 0.70,
-        verbatim_long_containment: 0.60,
-        verbatim_edit: 0.93,
+        verbatim_containment: 0.90,
+        verbatim_sentence_share: 0.90,
         partial_containment: 0.25,
         partial_sentences: 2,
-        partial_density: 0.75,
-        partial_edit: 0.93,
-        rewrite_alignment: 0.33,
-        rewrite_alignment_short: 0.50,
+        partial_sentence_share: 0.60,
+        partial_edit: 0.95,
+        partial_density: 0.80,
+        rewrite_score: 0.28,
+        rewrite_score_short: 0.40,
+        rewrite_edit_weight: 0.33,
         spin_edit: 0.85,
-        spin_alignment: 0.60,
+        spin_alignment: 0.70,
+        spin_density: 0.90,
         same_story_kept: 0.30,
         same_story_cosine: 0.25,
         skip_cosine: 0.05,
@@ -270,28 +280,28 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     } else {
         (s.containment_ba, s.containment_ab)
     };
-    let in_order = s.align_ab.max(s.align_ba) * s.order;
+    let rewrite = rewrite_score(s, p);
     let both_aligned = s.align_ab.min(s.align_ba);
     let short_sentences = a.sentences.len().min(b.sentences.len());
     let rewrite_bar = if short_sentences < 5 {
-        p.rewrite_alignment_short
+        p.rewrite_score_short
     } else {
-        p.rewrite_alignment
+        p.rewrite_score
     };
-    let score = short.max(in_order).clamp(0.0, 1.0);
+    let score = short.max(rewrite).clamp(0.0, 1.0);
 
-    let copied_words = s.edit_similarity >= p.verbatim_edit;
-    let relation =
-        if short >= p.verbatim_containment && long >= p.verbatim_long_containment && copied_words {
-            Relation::VerbatimCopy
-        } else if short >= p.partial_containment
-            && s.verbatim_sentences >= p.partial_sentences
-            && s.edit_similarity >= p.partial_edit
-            && s.density >= p.partial_density
-        {
-            Relation::PartialCopy
-        } else if in_order >= rewrite_bar {
-            if s.edit_similarity >= p.spin_edit && both_aligned >= p.spin_alignment {
+    let verbatim_share = s.verbatim_sentences as f32 / s.aligned_sentences.max(1) as f32;
+    let relation = if short.min(long) >= p.verbatim_containment && verbatim_share >= p.verbatim_sentence_share {
+        Relation::VerbatimCopy
+    } else if short >= p.partial_containment
+        && s.verbatim_sentences >= p.partial_sentences
+        && verbatim_share >= p.partial_sentence_share
+        && s.edit_similarity >= p.partial_edit
+        && s.density >= p.partial_density
+    {
+        Relation::PartialCopy
+    } else if rewrite >= rewrite_bar {
+            if s.edit_similarity >= p.spin_edit && both_aligned >= p.spin_alignment && s.density >= p.spin_density {
                 Relation::SpunCopy
             } else {
                 Relation::Rewrite
@@ -302,6 +312,14 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
             Relation::Unrelated
         };
     (relation, score)
+}
+
+/// Evidence that one article rewords the other: in-order sentence alignment (mean of both
+/// directions) and how much wording the aligned sentences keep, blended geometrically so that
+/// neither alone makes a rewrite (one shared sentence has perfect wording but no coverage).
+pub fn rewrite_score(s: &Signals, p: &Params) -> f32 {
+    let aligned = (s.align_ab + s.align_ba) / 2.0;
+    aligned.powf(1.0 - p.rewrite_edit_weight) * s.edit_similarity.powf(p.rewrite_edit_weight)
 }
 
 /// Sentence alignment signals: in-order alignment each way, order agreement, and the one-to-one
