@@ -14,21 +14,47 @@ pub struct ArticleEvidence {
     pub date: Option<String>,
     /// Content-farm marks on the page (0 = none), see [`farm_marks`].
     pub farm: f32,
+    /// The page's own site (from its published-on stamp or URL), as an `ingest::site_key`.
+    pub own_site: Option<String>,
+    /// The other site the page credits as its source ("Source: X", "Originally posted at URL").
+    pub credited_site: Option<String>,
+    /// The page stitches together parts of articles that are not copies of each other (a mashup).
+    pub composite: bool,
 }
 
-/// Farm evidence from the boilerplate and metadata of a page.
-pub fn farm_marks(has_source_credit: bool, stamp_lines: usize, teaser_lines: usize) -> f32 {
-    let mut m = 0.0;
-    if has_source_credit {
-        m += 1.0;
+/// What a page's boilerplate and metadata say about it republishing others' text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageMarks {
+    /// It credits another site as its source.
+    pub credits_other_site: bool,
+    /// It has a `Source:` line that names no site ("Source: Read Full Article").
+    pub bare_source_line: bool,
+    pub read_more: bool,
+    pub related_links: bool,
+    pub share_bar: bool,
+    pub author_bio: bool,
+}
+
+/// Farm evidence from a page's marks. Crediting another site is the one mark a publisher of
+/// original reporting does not carry; teaser blocks and "Read more" lines lean towards farms.
+pub fn farm_marks(m: PageMarks) -> f32 {
+    let mut f = 0.0;
+    if m.credits_other_site {
+        f += 1.0;
+    } else if m.bare_source_line {
+        f += 0.5;
     }
-    if stamp_lines > 0 {
-        m += 0.3;
+    for (present, weight) in [
+        (m.read_more, 0.4),
+        (m.related_links, 0.4),
+        (m.share_bar, 0.2),
+        (m.author_bio, 0.2),
+    ] {
+        if present {
+            f += weight;
+        }
     }
-    if teaser_lines > 0 {
-        m += 0.3;
-    }
-    m
+    f
 }
 
 /// The direction decided for one copy pair.
@@ -56,6 +82,20 @@ pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Dir
             std::cmp::Ordering::Less => e -= 2.0,
             std::cmp::Ordering::Equal => {}
         }
+    }
+    // A page that credits the other page's site took its text from it.
+    let credits = |x: &ArticleEvidence, y: &ArticleEvidence| {
+        x.credited_site.is_some() && x.credited_site == y.own_site
+    };
+    if credits(a, b) {
+        e += 3.0;
+    }
+    if credits(b, a) {
+        e -= 3.0;
+    }
+    // A mashup stitched from two stories copies each of them.
+    if a.composite != b.composite {
+        e += if a.composite { 1.5 } else { -1.5 };
     }
     let s = &p.signals;
     // A truncated copy or a summary is contained in its source; small differences are noise

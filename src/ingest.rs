@@ -43,6 +43,57 @@ pub struct Metadata {
     pub author: Option<String>,
     /// The text of a `Source: ...` credit line.
     pub source_credit: Option<String>,
+    /// A URL the page credits as where the text first appeared ("Originally posted at URL").
+    pub credited_url: Option<String>,
+}
+
+impl Metadata {
+    /// The site this page says its text came from, as a [`site_key`], when it names one that
+    /// is not the page's own site.
+    pub fn credited_site(&self) -> Option<String> {
+        let own = self.url.as_deref().and_then(site_key);
+        let credited = self
+            .credited_url
+            .as_deref()
+            .and_then(site_key)
+            .or_else(|| self.source_credit.as_deref().and_then(site_key));
+        credited.filter(|c| Some(c) != own.as_ref())
+    }
+
+    /// The page's own site, as a [`site_key`].
+    pub fn own_site(&self) -> Option<String> {
+        self.url.as_deref().and_then(site_key)
+    }
+}
+
+/// A comparable name for a site mentioned as a URL, a domain or a name: the lower-cased
+/// registrable label, so `https://www.globe-news.example/x`, `globe-news.example` and
+/// `Globe-News` all give `globe-news`. None for text that does not name a site (a credit such
+/// as "Read Full Article" or "staff reports").
+pub fn site_key(s: &str) -> Option<String> {
+    let t = s.trim().to_lowercase();
+    let host = if let Some(rest) = t.split("://").nth(1) {
+        rest.split(['/', '?', '#']).next().unwrap_or("")
+    } else if !t.contains(' ') && t.contains('.') {
+        t.split('/').next().unwrap_or("")
+    } else if !t.contains(' ') && t.chars().all(|c| c.is_alphanumeric() || c == '-') && t.len() >= 3 {
+        return Some(t);
+    } else {
+        return None;
+    };
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty() && *l != "www").collect();
+    match labels.len() {
+        0 => None,
+        1 => Some(labels[0].to_string()),
+        // "news.bbc.co.uk" -> "bbc": skip a two-letter country label and a short second level.
+        n => {
+            let mut i = n - 2;
+            if labels[n - 1].len() == 2 && labels[i].len() <= 3 && i > 0 {
+                i -= 1;
+            }
+            Some(labels[i].to_string())
+        }
+    }
 }
 
 /// A file that could not be used, or was used with a caveat.
@@ -233,8 +284,19 @@ fn extract_stamps(lines: &[String], meta: &mut Metadata) {
             continue;
         }
         if let Some(c) = STAMP.captures(t) {
+            let url = c[1].trim_end_matches(['.', ',']).to_string();
+            // "Published on URL by NAME" stamps the page's own address; "originally posted at
+            // URL" credits where the text came from.
+            let lower = t.to_lowercase();
+            let credit = ["originally", "first ", "appeared", "republished", "courtesy"]
+                .iter()
+                .any(|w| lower.contains(w));
+            if credit {
+                meta.credited_url.get_or_insert(url);
+                continue;
+            }
             if meta.url.is_none() {
-                meta.url = Some(c[1].trim_end_matches(['.', ',']).to_string());
+                meta.url = Some(url);
             }
             if meta.author.is_none() {
                 meta.author = c.get(2).map(|m| m.as_str().trim().to_string());
@@ -318,6 +380,23 @@ mod tests {
         );
         assert_eq!(a.meta.author.as_deref(), Some("Nora Vale"));
         assert_eq!(a.meta.date.as_deref(), Some("2024-05-01"));
+    }
+
+    #[test]
+    fn originally_posted_at_credits_another_site() {
+        let a = parse("Body of the story here.\n\nOriginally posted at https://www.harbour-times.example/news/1\n");
+        assert_eq!(a.meta.url, None, "not the page's own address");
+        assert_eq!(a.meta.credited_url.as_deref(), Some("https://www.harbour-times.example/news/1"));
+        assert_eq!(a.meta.credited_site().as_deref(), Some("harbour-times"));
+    }
+
+    #[test]
+    fn site_keys_compare_urls_domains_and_names() {
+        assert_eq!(site_key("https://www.globe-news.example/x/y").as_deref(), Some("globe-news"));
+        assert_eq!(site_key("globe-news.example").as_deref(), Some("globe-news"));
+        assert_eq!(site_key("Globe-News").as_deref(), Some("globe-news"));
+        assert_eq!(site_key("http://news.bbc.co.uk/1").as_deref(), Some("bbc"));
+        assert_eq!(site_key("Read Full Article"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::attribution::{self, ArticleEvidence, Direction, Origin};
+use crate::attribution::{self, ArticleEvidence, Direction, Origin, PageMarks};
 use crate::boilerplate::{self, Kind, Lexicon};
 use crate::features::{self, ArticleFeatures, Language, Weights};
 use crate::ingest::{self, Article, Metadata, Problem};
@@ -194,11 +194,14 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let (mut analysed, feats): (Vec<Analysed>, Vec<ArticleFeatures>) =
         extracted.into_iter().unzip();
     let weights = Weights::from_articles(&feats);
-    let evidence: Vec<ArticleEvidence> = analysed
+    let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
         .map(|a| ArticleEvidence {
             date: a.meta.date.clone(),
             farm: a.farm,
+            own_site: a.meta.own_site(),
+            credited_site: a.meta.credited_site(),
+            composite: false,
         })
         .collect();
     let prepared: Vec<Prepared> = feats
@@ -225,6 +228,9 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     scored.sort_by_key(|p| (p.a, p.b));
 
     // Families and attribution.
+    for i in composites(n, &scored) {
+        evidence[i].composite = true;
+    }
     let groups = families::group(n, &scored);
     let pairs: Vec<Pair> = scored
         .into_iter()
@@ -313,12 +319,15 @@ fn analyse_article(
             })
         })
         .collect();
-    let count = |k: Kind| boilerplate.iter().filter(|b| b.kind == k).count();
-    let farm = attribution::farm_marks(
-        a.meta.source_credit.is_some(),
-        count(Kind::ScraperStamp),
-        count(Kind::RelatedLinks) + count(Kind::ReadMore),
-    );
+    let has = |k: Kind| boilerplate.iter().any(|b| b.kind == k);
+    let farm = attribution::farm_marks(PageMarks {
+        credits_other_site: a.meta.credited_site().is_some(),
+        bare_source_line: a.meta.source_credit.is_some(),
+        read_more: has(Kind::ReadMore),
+        related_links: has(Kind::RelatedLinks),
+        share_bar: has(Kind::ShareBar),
+        author_bio: has(Kind::AuthorBio),
+    });
     let analysed = Analysed {
         path: a.path,
         format: a.format,
@@ -332,6 +341,37 @@ fn analyse_article(
         copied_from: None,
     };
     (analysed, feats)
+}
+
+/// Articles that copy parts of two or more articles that are not copies of each other (and
+/// cover only part of the article each): mashups.
+fn composites(n: usize, pairs: &[PairScore]) -> Vec<usize> {
+    use std::collections::HashSet;
+    /// A partner covering more than this share of the article is its whole source, not a part.
+    const PART: f32 = 0.8;
+    let copies: HashSet<(u32, u32)> = pairs
+        .iter()
+        .filter(|p| p.relation.is_copy())
+        .map(|p| (p.a, p.b))
+        .collect();
+    let related = |x: u32, y: u32| copies.contains(&(x.min(y), x.max(y)));
+    let mut parts: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for p in pairs.iter().filter(|p| p.relation.is_copy() && p.relation != Relation::VerbatimCopy) {
+        if p.signals.align_ab < PART {
+            parts[p.a as usize].push(p.b);
+        }
+        if p.signals.align_ba < PART {
+            parts[p.b as usize].push(p.a);
+        }
+    }
+    (0..n)
+        .filter(|&i| {
+            let ps = &parts[i];
+            ps.iter()
+                .enumerate()
+                .any(|(k, &x)| ps[k + 1..].iter().any(|&y| !related(x, y)))
+        })
+        .collect()
 }
 
 fn first_words(p: &str, n: usize) -> String {
