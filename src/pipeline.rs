@@ -343,11 +343,11 @@ fn analyse_article(
     (analysed, feats)
 }
 
-/// Articles that copy parts of two or more articles that are not copies of each other (and
-/// cover only part of the article each): mashups.
+/// Articles stitched from verbatim parts of two or more articles that are not copies of each
+/// other (mashups): each part is a partial copy that covers only some of the article.
 fn composites(n: usize, pairs: &[PairScore]) -> Vec<usize> {
     use std::collections::HashSet;
-    /// A partner covering more than this share of the article is its whole source, not a part.
+    /// A partner containing more than this share of the article is its whole source, not a part.
     const PART: f32 = 0.8;
     let copies: HashSet<(u32, u32)> = pairs
         .iter()
@@ -356,11 +356,11 @@ fn composites(n: usize, pairs: &[PairScore]) -> Vec<usize> {
         .collect();
     let related = |x: u32, y: u32| copies.contains(&(x.min(y), x.max(y)));
     let mut parts: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for p in pairs.iter().filter(|p| p.relation.is_copy() && p.relation != Relation::VerbatimCopy) {
-        if p.signals.align_ab < PART {
+    for p in pairs.iter().filter(|p| p.relation == Relation::PartialCopy) {
+        if p.signals.containment_ab < PART {
             parts[p.a as usize].push(p.b);
         }
-        if p.signals.align_ba < PART {
+        if p.signals.containment_ba < PART {
             parts[p.b as usize].push(p.a);
         }
     }
