@@ -14,7 +14,8 @@ use super::Kind;
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:[\w.-]{1,20}\s*[:|]\s*)?(?:copyright\b|\(c\)|©|&copy;)").unwrap()
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").unwrap());
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?:19|20)\d{2}(?-u:\b)").unwrap());
 static RESERVED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(?:all\s+)?rights?\s+reserved\b").unwrap());
 /// "Published on <URL> by ...", "posted at www.site.com", "appeared first on site.com".
@@ -103,6 +104,7 @@ pub fn label_lines(lines: &[&str], lex: &Lexicon) -> Vec<Option<Kind>> {
     }
 
     tagged_teasers(&feats, &mut out);
+    about_name_bios(&feats, lex, &mut out);
     lone_bios(&feats, lex, &mut out);
     bullet_menus(&feats, lex, &mut out);
     out
@@ -231,16 +233,17 @@ fn is_stamp(f: &Line) -> bool {
         return false;
     }
     let text = f.text.as_str();
+    let reserved = f.toks.iter().any(|t| t.word == "reserved") && RESERVED.is_match(text);
     if COPYRIGHT.is_match(text)
-        && ((YEAR.is_match(text) && n <= 12 && f.stop_ratio() <= 0.15) || RESERVED.is_match(text))
+        && ((YEAR.is_match(text) && n <= 12 && f.stop_ratio() <= 0.15) || reserved)
         && n <= 30
     {
         return true;
     }
-    if RESERVED.is_match(text) && n <= 20 && text.to_lowercase().contains("all") {
+    if reserved && n <= 20 && f.toks.iter().any(|t| t.word == "all") {
         return true;
     }
-    if PUBLISHED_URL.is_match(text) {
+    if f.has_domain && PUBLISHED_URL.is_match(text) {
         return true;
     }
     if n <= 25 && POSTED_BY.is_match(text) {
@@ -570,6 +573,60 @@ fn tagged_teasers(feats: &[Line], out: &mut [Option<Kind>]) {
         let f = &feats[i];
         if out[i].is_none() && f.tag && f.is_headline() {
             out[i] = Some(Kind::RelatedLinks);
+        }
+    }
+    // An unknown heading right above two or more tagged teasers is the list's heading.
+    let mut i = 0;
+    while i < feats.len() {
+        if !(feats[i].tag && out[i] == Some(Kind::RelatedLinks)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < feats.len() && feats[i].tag && out[i] == Some(Kind::RelatedLinks) {
+            i += 1;
+        }
+        if i - start >= 2 && start > 0 {
+            let h = start - 1;
+            let f = &feats[h];
+            if out[h].is_none()
+                && !f.blank
+                && (1..=6).contains(&f.n())
+                && !f.terminal
+                && !f.quote_start
+                && !f.tag
+            {
+                out[h] = Some(Kind::RelatedLinks);
+            }
+        }
+    }
+}
+
+/// "About Jane Roe" followed by a paragraph about her career.
+fn about_name_bios(feats: &[Line], lex: &Lexicon, out: &mut [Option<Kind>]) {
+    for h in 0..feats.len() {
+        let f = &feats[h];
+        if out[h].is_some() || f.blank || f.n() < 3 || f.n() > 5 || f.toks[0].word != "about" {
+            continue;
+        }
+        let name = f.toks[1..].iter().all(|t| t.cap) && !f.terminal && !f.text.contains(':');
+        if !name {
+            continue;
+        }
+        let Some(j) = next_nonblank(feats, h + 1) else {
+            continue;
+        };
+        let g = &feats[j];
+        if out[j].is_none()
+            && (is_bio_para(g, lex, false) || (g.starts_person() && g.bio_score(lex) >= 1))
+        {
+            let taken = bio_block(feats, lex, out, h);
+            if !taken.is_empty() {
+                out[h] = Some(Kind::AuthorBio);
+                for k in taken {
+                    out[k] = Some(Kind::AuthorBio);
+                }
+            }
         }
     }
 }

@@ -259,7 +259,11 @@ pub(crate) fn tokenize(s: &str) -> Vec<Token> {
                     upper += 1;
                 }
             }
-            cur.extend(c.to_lowercase());
+            if c.is_ascii() {
+                cur.push(c.to_ascii_lowercase());
+            } else {
+                cur.extend(c.to_lowercase());
+            }
             end = i + c.len_utf8();
         } else if matches!(c, '\'' | '\u{2019}' | '\u{2018}')
             && !cur.is_empty()

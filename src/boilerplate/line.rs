@@ -1,5 +1,6 @@
 //! Per-line features: the cleaned text, its words, and the shape signals the rules use.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -24,8 +25,11 @@ const STOPWORDS: &[&str] = &[
     "thats", "dont", "didnt", "wasnt", "isnt", "hes", "shes", "weve", "ive",
 ];
 
+static STOPWORD_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| STOPWORDS.iter().copied().collect());
+
 pub(crate) fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+    w.len() <= 8 && STOPWORD_SET.contains(w)
 }
 
 static DATE_PREFIX: LazyLock<Regex> =
@@ -33,11 +37,11 @@ static DATE_PREFIX: LazyLock<Regex> =
 static TAG_SUFFIX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[[A-Z][A-Z0-9 &'/-]{1,24}\]\s*$").unwrap());
 static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)[^\s]+").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(?-u:\b)(?:https?://|www\.)[^\s]+").unwrap());
 static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         // a lower-case host name: "site.com", "news.example.org" (not "U.S." or "p.m.")
-        r"\b[a-z0-9][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.[a-z]{2,12}\b",
+        r"(?-u:\b)[a-z0-9][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?-u:\b)",
     )
     .unwrap()
 });
@@ -127,9 +131,9 @@ impl Line {
         let end = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', ' ']);
         let terminal = end.ends_with(['.', '!', '?']);
         let period = end.ends_with('.') && !end.ends_with("..");
-        let tag = TAG_SUFFIX.is_match(&text);
+        let tag = text.ends_with(']') && TAG_SUFFIX.is_match(&text);
         let quote_start = text.starts_with(['"', '“', '‘', '\'', '«']);
-        let has_domain = URL.is_match(&text) || DOMAIN.is_match(&text);
+        let has_domain = text.contains('.') && (URL.is_match(&text) || DOMAIN.is_match(&text));
         let hits = lex.hits(&toks);
         Line {
             blank: false,

@@ -11,9 +11,9 @@ use super::Kind;
 /// words left out) below which two articles count as unrelated.
 const UNRELATED_OVERLAP: f32 = 0.15;
 /// Articles of one recurring line that are compared with others.
-const MAX_ARTICLES: usize = 48;
+const MAX_ARTICLES: usize = 24;
 /// Partners each examined article is compared with.
-const PARTNERS: usize = 6;
+const PARTNERS: usize = 4;
 /// Fewer content words than this and an article says too little to judge relatedness.
 const MIN_WORDS: usize = 12;
 /// Longer recurring lines are copied paragraphs, not site chrome.
@@ -42,6 +42,9 @@ fn content_words(line: &str, out: &mut Vec<u64>) {
 /// Normalised line key: lower-case words joined by spaces; None when too short to be a
 /// reliable template line.
 fn line_key(line: &str) -> Option<u64> {
+    if line.len() > MAX_LINE_WORDS * 16 {
+        return None; // cannot have few enough words
+    }
     let toks = tokenize(line);
     let letters: usize = toks
         .iter()
@@ -69,16 +72,14 @@ fn line_key(line: &str) -> Option<u64> {
     Some(fnv(&key))
 }
 
-fn sorted_intersection_excluding(a: &[u64], b: &[u64], skip: &[u64]) -> usize {
+fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                if skip.binary_search(&a[i]).is_err() {
-                    n += 1;
-                }
+                n += 1;
                 i += 1;
                 j += 1;
             }
@@ -138,6 +139,7 @@ pub fn mark_templates(articles: &[Vec<&str>], labels: &mut [Vec<Option<Kind>>]) 
         .collect();
 
     let mut marks: Vec<(u32, u32)> = Vec::new();
+    let mut pair_shared: HashMap<(u32, u32), u32> = HashMap::new();
     let mut line_words = Vec::new();
     for v in occ.values() {
         let mut arts: Vec<u32> = v.iter().map(|&(a, _)| a).collect();
@@ -150,15 +152,27 @@ pub fn mark_templates(articles: &[Vec<&str>], labels: &mut [Vec<Option<Kind>>]) 
         line_words.sort_unstable();
         line_words.dedup();
 
-        let unrelated = |x: u32, y: u32| -> bool {
+        // Overlap of two articles without the recurring line's own words. The raw
+        // intersection of a pair is computed once and reused by every line the pair shares.
+        let mut unrelated = |x: u32, y: u32| -> bool {
             let (wx, wy) = (&words[x as usize], &words[y as usize]);
-            let nx = count_excluding(wx, &line_words);
-            let ny = count_excluding(wy, &line_words);
+            let in_x = wx.len() - count_excluding(wx, &line_words);
+            let in_y = wy.len() - count_excluding(wy, &line_words);
+            let (nx, ny) = (wx.len() - in_x, wy.len() - in_y);
             // Too little left besides the line itself to judge.
             if nx.min(ny) < MIN_WORDS || nx * 2 < wx.len() || ny * 2 < wy.len() {
                 return false;
             }
-            let shared = sorted_intersection_excluding(wx, wy, &line_words);
+            let key = (x.min(y), x.max(y));
+            let raw = *pair_shared
+                .entry(key)
+                .or_insert_with(|| sorted_intersection(wx, wy) as u32)
+                as usize;
+            let in_both = line_words
+                .iter()
+                .filter(|w| wx.binary_search(w).is_ok() && wy.binary_search(w).is_ok())
+                .count();
+            let shared = raw.saturating_sub(in_both);
             (shared as f32) < UNRELATED_OVERLAP * nx.min(ny) as f32
         };
 
@@ -166,8 +180,12 @@ pub fn mark_templates(articles: &[Vec<&str>], labels: &mut [Vec<Option<Kind>>]) 
         let m = examined.len();
         let mut witness = vec![false; m];
         let (mut pairs, mut unrel) = (0usize, 0usize);
+        let sampling = arts.len() > m;
         for i in 0..m {
             for d in 1..=PARTNERS.min(m - 1) {
+                if witness[i] && !sampling {
+                    break;
+                }
                 let j = (i + d) % m;
                 pairs += 1;
                 if unrelated(examined[i], examined[j]) {
