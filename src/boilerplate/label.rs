@@ -431,9 +431,9 @@ fn continue_block(
             }
             break;
         }
-        if !continues(f, lex, kind)
-            && !(kind == Kind::RelatedLinks && sentence_teaser(feats, out, j))
-        {
+        let fits = continues(f, lex, kind)
+            || (kind == Kind::RelatedLinks && sentence_teaser(feats, out, j));
+        if !fits {
             break;
         }
         // A list keeps its style: after tagged (or bulleted) entries, an entry without the
@@ -449,11 +449,8 @@ fn continue_block(
         if taken.is_empty() {
             spaced = gap;
         }
-        if gap
-            && !taken.is_empty()
-            && !spaced
-            && !(f.tag || f.bullet || (!f.quotey() && rest_is_links(feats, out, j)))
-        {
+        let list_like = f.tag || f.bullet || (!f.quotey() && rest_is_links(feats, out, j));
+        if gap && !taken.is_empty() && !spaced && !list_like {
             break;
         }
         if spaced && (f.quotey() || taken.len() >= 8) {
