@@ -334,12 +334,12 @@ fn align(a: &Prepared, b: &Prepared, p: &Params, s: &mut Signals) {
 
     // In-order alignment, many-to-one allowed (a sentence split in two aligns both halves):
     // F[i][j] = best weight of a[..=i] matched to b[..=j] with non-decreasing targets.
-    let monotone = |rows: usize, cols: usize, w: &[f32], g: &dyn Fn(usize, usize) -> f32| {
+    let monotone = |cols: usize, w: &[f32], g: &dyn Fn(usize, usize) -> f32| {
         let mut prev = vec![0f32; cols];
         let mut cur = vec![0f32; cols];
-        for i in 0..rows {
+        for (i, &wi) in w.iter().enumerate() {
             for j in 0..cols {
-                let take = prev[j] + w[i] * g(i, j);
+                let take = prev[j] + wi * g(i, j);
                 cur[j] = if j > 0 { take.max(cur[j - 1]) } else { take };
             }
             std::mem::swap(&mut prev, &mut cur);
@@ -348,8 +348,8 @@ fn align(a: &Prepared, b: &Prepared, p: &Params, s: &mut Signals) {
     };
     let total_a: f32 = a.sentence_weight.iter().sum();
     let total_b: f32 = b.sentence_weight.iter().sum();
-    let in_order_ab = monotone(n, m, &a.sentence_weight, &|i, j| at(i, j));
-    let in_order_ba = monotone(m, n, &b.sentence_weight, &|j, i| at(i, j));
+    let in_order_ab = monotone(m, &a.sentence_weight, &|i, j| at(i, j));
+    let in_order_ba = monotone(n, &b.sentence_weight, &|j, i| at(i, j));
     let free_ab: f32 = (0..n)
         .map(|i| a.sentence_weight[i] * (0..m).map(|j| at(i, j)).fold(0.0, f32::max))
         .sum();
@@ -549,4 +549,108 @@ fn weighted_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
         }
     }
     dot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{extract, Language};
+
+    const ORIGINAL: &[&str] = &[
+        "The harbour authority in Port Ellis closed the north pier on Tuesday after inspectors found cracks in three of its concrete pillars.",
+        "Harbour master Lena Vasquez said repairs would cost about 2.4 million krona and take at least six weeks.",
+        "\"We cannot risk a collapse with ferries docking every hour,\" Vasquez told reporters at the quay.",
+        "Ferry operator Northline moved its morning sailings to the south basin, adding roughly 20 minutes to each crossing.",
+        "The pier was last rebuilt in 1998, when a storm surge destroyed its wooden deck.",
+        "Fishermen who use the pier to land their catch will be offered temporary berths at Carrow Point.",
+    ];
+
+    /// Every sentence reworded, facts in the same order, names and numbers kept.
+    const REWRITE: &[&str] = &[
+        "On Tuesday, Port Ellis harbour officials shut the north pier once inspectors discovered cracking in three concrete pillars.",
+        "According to harbour master Lena Vasquez, fixing the structure will take six weeks or more and cost around 2.4 million krona.",
+        "Vasquez told reporters the authority could not risk a collapse while ferries were docking every hour.",
+        "Northline, which runs the ferries, shifted its morning departures to the south basin, so each crossing now takes about 20 minutes longer.",
+        "The structure was last rebuilt in 1998 after a storm surge wrecked its wooden deck.",
+        "Temporary berths at Carrow Point will be made available to fishermen who normally land their catch at the pier.",
+    ];
+
+    /// The same event, written separately: its own order and facts, sharing names and a quote.
+    const INDEPENDENT: &[&str] = &[
+        "Commuters faced longer journeys on Wednesday as Northline ferries sailed from the south basin instead of their usual berth.",
+        "Several passengers complained about the 20-minute detour and crowded platforms at the temporary terminal.",
+        "Local councillor Amir Haddad called for an independent review of maintenance spending across the port.",
+        "\"We cannot risk a collapse with ferries docking every hour,\" harbour master Lena Vasquez said in a statement.",
+        "Engineers from the national roads agency are expected to visit Port Ellis next week.",
+        "The harbour authority has not said when the north pier might reopen.",
+    ];
+
+    fn prepare(docs: &[&[&str]]) -> Vec<Prepared> {
+        let lang = Language::english();
+        let feats: Vec<_> = docs.iter().map(|d| extract(d, &lang)).collect();
+        let w = Weights::from_articles(&feats);
+        feats.iter().map(|f| Prepared::new(f, &w)).collect()
+    }
+
+    fn score(a: &[&str], b: &[&str]) -> PairScore {
+        let p = prepare(&[a, b]);
+        score_pair(0, 1, &p[0], &p[1], &Params::DEFAULT)
+    }
+
+    #[test]
+    fn verbatim_copy_is_found() {
+        let s = score(ORIGINAL, ORIGINAL);
+        assert_eq!(s.relation, Relation::VerbatimCopy);
+        assert!(s.score > 0.99);
+    }
+
+    #[test]
+    fn truncated_copy_is_partial_and_contained_one_way() {
+        let s = score(&ORIGINAL[..3], ORIGINAL);
+        assert_eq!(s.relation, Relation::PartialCopy, "{:?}", s.signals);
+        assert!(s.signals.containment_ab > 0.95 && s.signals.containment_ba < 0.6);
+    }
+
+    #[test]
+    fn rewrite_with_no_shared_phrasing_is_still_a_copy() {
+        let s = score(ORIGINAL, REWRITE);
+        assert!(s.signals.jaccard5 < 0.1, "reworded: {:?}", s.signals);
+        assert_eq!(s.relation, Relation::Rewrite, "{:?}", s.signals);
+        assert!(s.relation.is_copy());
+    }
+
+    #[test]
+    fn independent_report_sharing_names_and_a_quote_is_same_story_not_copy() {
+        let s = score(ORIGINAL, INDEPENDENT);
+        assert!(s.signals.quotes > 0.0, "the official quote is shared");
+        assert_eq!(s.relation, Relation::SameStory, "{:?}", s.signals);
+        let rewrite = score(ORIGINAL, REWRITE);
+        assert!(rewrite.score > s.score + 0.1, "rewrite {} vs independent {}", rewrite.score, s.score);
+    }
+
+    #[test]
+    fn reordering_the_facts_lowers_in_order_alignment() {
+        let mut shuffled: Vec<&str> = REWRITE.to_vec();
+        shuffled.reverse();
+        let kept = score(ORIGINAL, REWRITE);
+        let reversed = score(ORIGINAL, &shuffled);
+        assert!(reversed.signals.align_ab < kept.signals.align_ab - 0.3, "{:?}", reversed.signals);
+        assert!(reversed.signals.order < 0.6);
+    }
+
+    #[test]
+    fn unrelated_articles_are_unrelated() {
+        let other: &[&str] = &[
+            "The city orchestra announced a new season of twelve concerts featuring music by young composers.",
+            "Tickets go on sale next month, with discounts for students and pensioners.",
+        ];
+        assert_eq!(score(ORIGINAL, other).relation, Relation::Unrelated);
+    }
+
+    #[test]
+    fn relation_names_round_trip() {
+        for r in Relation::ALL {
+            assert_eq!(Relation::parse(r.as_str()), Some(r));
+        }
+    }
 }
