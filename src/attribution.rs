@@ -251,9 +251,18 @@ mod tests {
 
         // Three siblings whose pairwise directions go round in a circle: none is the source.
         let p12 = copy_pair(1, 2, 0.5, 0.5);
-        let d01 = Direction { source: Some(1), confidence: 0.4 };
-        let d12 = Direction { source: Some(2), confidence: 0.4 };
-        let d02 = Direction { source: Some(0), confidence: 0.4 };
+        let d01 = Direction {
+            source: Some(1),
+            confidence: 0.4,
+        };
+        let d12 = Direction {
+            source: Some(2),
+            confidence: 0.4,
+        };
+        let d02 = Direction {
+            source: Some(0),
+            confidence: 0.4,
+        };
         let o = origin(&[0, 1, 2], &[(&p01, d01), (&p12, d12), (&p02, d02)]);
         assert_eq!(o.original, None);
         assert!(o.source_outside_folder);

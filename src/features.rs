@@ -391,7 +391,11 @@ mod tests {
         assert_eq!(ta, tb, "same stems, names and number after rewording");
         assert_eq!(a.numbers, b.numbers);
         assert_eq!(a.names, b.names);
-        assert_eq!(a.names.len(), 3, "Port, Ellis and Tuesday are names; Officials and On are not");
+        assert_eq!(
+            a.names.len(),
+            3,
+            "Port, Ellis and Tuesday are names; Officials and On are not"
+        );
     }
 
     #[test]

@@ -76,12 +76,16 @@ pub fn site_key(s: &str) -> Option<String> {
         rest.split(['/', '?', '#']).next().unwrap_or("")
     } else if !t.contains(' ') && t.contains('.') {
         t.split('/').next().unwrap_or("")
-    } else if !t.contains(' ') && t.chars().all(|c| c.is_alphanumeric() || c == '-') && t.len() >= 3 {
+    } else if !t.contains(' ') && t.chars().all(|c| c.is_alphanumeric() || c == '-') && t.len() >= 3
+    {
         return Some(t);
     } else {
         return None;
     };
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty() && *l != "www").collect();
+    let labels: Vec<&str> = host
+        .split('.')
+        .filter(|l| !l.is_empty() && *l != "www")
+        .collect();
     match labels.len() {
         0 => None,
         1 => Some(labels[0].to_string()),
@@ -288,9 +292,15 @@ fn extract_stamps(lines: &[String], meta: &mut Metadata) {
             // "Published on URL by NAME" stamps the page's own address; "originally posted at
             // URL" credits where the text came from.
             let lower = t.to_lowercase();
-            let credit = ["originally", "first ", "appeared", "republished", "courtesy"]
-                .iter()
-                .any(|w| lower.contains(w));
+            let credit = [
+                "originally",
+                "first ",
+                "appeared",
+                "republished",
+                "courtesy",
+            ]
+            .iter()
+            .any(|w| lower.contains(w));
             if credit {
                 meta.credited_url.get_or_insert(url);
                 continue;
@@ -386,14 +396,23 @@ mod tests {
     fn originally_posted_at_credits_another_site() {
         let a = parse("Body of the story here.\n\nOriginally posted at https://www.harbour-times.example/news/1\n");
         assert_eq!(a.meta.url, None, "not the page's own address");
-        assert_eq!(a.meta.credited_url.as_deref(), Some("https://www.harbour-times.example/news/1"));
+        assert_eq!(
+            a.meta.credited_url.as_deref(),
+            Some("https://www.harbour-times.example/news/1")
+        );
         assert_eq!(a.meta.credited_site().as_deref(), Some("harbour-times"));
     }
 
     #[test]
     fn site_keys_compare_urls_domains_and_names() {
-        assert_eq!(site_key("https://www.globe-news.example/x/y").as_deref(), Some("globe-news"));
-        assert_eq!(site_key("globe-news.example").as_deref(), Some("globe-news"));
+        assert_eq!(
+            site_key("https://www.globe-news.example/x/y").as_deref(),
+            Some("globe-news")
+        );
+        assert_eq!(
+            site_key("globe-news.example").as_deref(),
+            Some("globe-news")
+        );
         assert_eq!(site_key("Globe-News").as_deref(), Some("globe-news"));
         assert_eq!(site_key("http://news.bbc.co.uk/1").as_deref(), Some("bbc"));
         assert_eq!(site_key("Read Full Article"), None);

@@ -15,6 +15,7 @@
 //! signals are reported as `_ab` (share of a found in b) and `_ba`.
 
 use crate::features::{ArticleFeatures, IdBuild, Weights};
+use crate::text::intersect_count;
 use std::collections::HashMap;
 
 /// Relation between two articles. Column values of `pairs.csv`.
@@ -291,7 +292,9 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     let score = short.max(rewrite).clamp(0.0, 1.0);
 
     let verbatim_share = s.verbatim_sentences as f32 / s.aligned_sentences.max(1) as f32;
-    let relation = if short.min(long) >= p.verbatim_containment && verbatim_share >= p.verbatim_sentence_share {
+    let relation = if short.min(long) >= p.verbatim_containment
+        && verbatim_share >= p.verbatim_sentence_share
+    {
         Relation::VerbatimCopy
     } else if short >= p.partial_containment
         && s.verbatim_sentences >= p.partial_sentences
@@ -301,16 +304,19 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     {
         Relation::PartialCopy
     } else if rewrite >= rewrite_bar {
-            if s.edit_similarity >= p.spin_edit && both_aligned >= p.spin_alignment && s.density >= p.spin_density {
-                Relation::SpunCopy
-            } else {
-                Relation::Rewrite
-            }
-        } else if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
-            Relation::SameStory
+        if s.edit_similarity >= p.spin_edit
+            && both_aligned >= p.spin_alignment
+            && s.density >= p.spin_density
+        {
+            Relation::SpunCopy
         } else {
-            Relation::Unrelated
-        };
+            Relation::Rewrite
+        }
+    } else if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+        Relation::SameStory
+    } else {
+        Relation::Unrelated
+    };
     (relation, score)
 }
 
@@ -497,7 +503,13 @@ fn kept_overlap(a: &Prepared, b: &Prepared) -> (f32, f32) {
             }
         }
     }
-    let share = |total: f32| if total > 0.0 { (common / total).min(1.0) } else { 0.0 };
+    let share = |total: f32| {
+        if total > 0.0 {
+            (common / total).min(1.0)
+        } else {
+            0.0
+        }
+    };
     (share(a.kept_weight), share(b.kept_weight))
 }
 
@@ -516,23 +528,6 @@ fn quote_overlap(a: &[Vec<u64>], b: &[Vec<u64>]) -> f32 {
         })
         .count();
     found as f32 / few.len() as f32
-}
-
-/// Size of the intersection of two sorted, deduplicated lists.
-pub fn intersect_count(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 fn weighted_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
@@ -625,7 +620,12 @@ mod tests {
         assert!(s.signals.quotes > 0.0, "the official quote is shared");
         assert_eq!(s.relation, Relation::SameStory, "{:?}", s.signals);
         let rewrite = score(ORIGINAL, REWRITE);
-        assert!(rewrite.score > s.score + 0.1, "rewrite {} vs independent {}", rewrite.score, s.score);
+        assert!(
+            rewrite.score > s.score + 0.1,
+            "rewrite {} vs independent {}",
+            rewrite.score,
+            s.score
+        );
     }
 
     #[test]
@@ -634,7 +634,11 @@ mod tests {
         shuffled.reverse();
         let kept = score(ORIGINAL, REWRITE);
         let reversed = score(ORIGINAL, &shuffled);
-        assert!(reversed.signals.align_ab < kept.signals.align_ab - 0.3, "{:?}", reversed.signals);
+        assert!(
+            reversed.signals.align_ab < kept.signals.align_ab - 0.3,
+            "{:?}",
+            reversed.signals
+        );
         assert!(reversed.signals.order < 0.6);
     }
 

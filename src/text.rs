@@ -134,9 +134,32 @@ pub fn tagged_hash(tag: u8, s: &str) -> u64 {
     hash64(&buf)
 }
 
+/// Size of the intersection of two sorted, deduplicated lists.
+pub fn intersect_count(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intersection_of_sorted_lists() {
+        assert_eq!(intersect_count(&[1, 3, 5, 7], &[2, 3, 4, 7, 9]), 2);
+        assert_eq!(intersect_count(&[], &[1]), 0);
+    }
 
     #[test]
     fn folds_curly_quotes_and_dashes() {

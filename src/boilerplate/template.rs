@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::lexicon::tokenize;
 use super::line::is_stopword;
 use super::Kind;
+use crate::text::{hash64, intersect_count};
 
 /// Content-word overlap (shared words / words of the smaller article, the recurring line's own
 /// words left out) below which two articles count as unrelated.
@@ -19,22 +20,13 @@ const MIN_WORDS: usize = 12;
 /// Longer recurring lines are copied paragraphs, not site chrome.
 const MAX_LINE_WORDS: usize = 40;
 
-fn fnv(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 fn content_words(line: &str, out: &mut Vec<u64>) {
     for t in tokenize(line) {
         if t.word.chars().count() >= 3
             && t.word.chars().all(char::is_alphabetic)
             && !is_stopword(&t.word)
         {
-            out.push(fnv(&t.word));
+            out.push(hash64(t.word.as_bytes()));
         }
     }
 }
@@ -69,23 +61,7 @@ fn line_key(line: &str) -> Option<u64> {
         key.push_str(&t.word);
         key.push(' ');
     }
-    Some(fnv(&key))
-}
-
-fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
+    Some(hash64(key.as_bytes()))
 }
 
 fn count_excluding(a: &[u64], skip: &[u64]) -> usize {
@@ -166,8 +142,7 @@ pub fn mark_templates(articles: &[Vec<&str>], labels: &mut [Vec<Option<Kind>>]) 
             let key = (x.min(y), x.max(y));
             let raw = *pair_shared
                 .entry(key)
-                .or_insert_with(|| sorted_intersection(wx, wy) as u32)
-                as usize;
+                .or_insert_with(|| intersect_count(wx, wy) as u32) as usize;
             let in_both = line_words
                 .iter()
                 .filter(|w| wx.binary_search(w).is_ok() && wy.binary_search(w).is_ok())
