@@ -14,9 +14,10 @@
 //! Invariant: [`score_pair`] is symmetric in what it decides (relation, score); directional
 //! signals are reported as `_ab` (share of a found in b) and `_ba`.
 
-use crate::features::{ArticleFeatures, IdBuild, Weights};
+mod align;
+
+use crate::features::{ArticleFeatures, Weights};
 use crate::text::intersect_count;
-use std::collections::HashMap;
 
 /// Relation between two articles. Column values of `pairs.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -192,9 +193,9 @@ pub struct Prepared {
     doc: Vec<(u64, f32)>,
     doc_norm: f32,
     /// Per sentence: weighted terms, sorted.
-    sentences: Vec<Vec<(u64, f32)>>,
-    sentence_weight: Vec<f32>,
-    sentence_words: Vec<Vec<u32>>,
+    pub(crate) sentences: Vec<Vec<(u64, f32)>>,
+    pub(crate) sentence_weight: Vec<f32>,
+    pub(crate) sentence_words: Vec<Vec<u32>>,
     /// Names and numbers with weights, sorted.
     kept: Vec<(u64, f32)>,
     kept_weight: f32,
@@ -259,7 +260,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
         s.cosine = weighted_dot(&a.doc, &b.doc) / (a.doc_norm * b.doc_norm);
     }
     if s.cosine >= p.skip_cosine || shared > 0 {
-        align(a, b, p, &mut s);
+        align::align(a, b, p.sentence_sim, &mut s);
         (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
         s.quotes = quote_overlap(&a.quotes, &b.quotes);
         s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
@@ -328,129 +329,8 @@ pub fn rewrite_score(s: &Signals, p: &Params) -> f32 {
     aligned.powf(1.0 - p.rewrite_edit_weight) * s.edit_similarity.powf(p.rewrite_edit_weight)
 }
 
-/// Sentence alignment signals: in-order alignment each way, order agreement, and the one-to-one
-/// path's sentence pairs with their edit similarity.
-fn align(a: &Prepared, b: &Prepared, p: &Params, s: &mut Signals) {
-    let (n, m) = (a.sentences.len(), b.sentences.len());
-    if n == 0 || m == 0 {
-        return;
-    }
-    let sim = similarity_matrix(a, b, p.sentence_sim);
-    let at = |i: usize, j: usize| sim[i * m + j];
-
-    // In-order alignment, many-to-one allowed (a sentence split in two aligns both halves):
-    // F[i][j] = best weight of a[..=i] matched to b[..=j] with non-decreasing targets.
-    let monotone = |cols: usize, w: &[f32], g: &dyn Fn(usize, usize) -> f32| {
-        let mut prev = vec![0f32; cols];
-        let mut cur = vec![0f32; cols];
-        for (i, &wi) in w.iter().enumerate() {
-            for j in 0..cols {
-                let take = prev[j] + wi * g(i, j);
-                cur[j] = if j > 0 { take.max(cur[j - 1]) } else { take };
-            }
-            std::mem::swap(&mut prev, &mut cur);
-        }
-        prev[cols - 1]
-    };
-    let total_a: f32 = a.sentence_weight.iter().sum();
-    let total_b: f32 = b.sentence_weight.iter().sum();
-    let in_order_ab = monotone(m, &a.sentence_weight, &|i, j| at(i, j));
-    let in_order_ba = monotone(n, &b.sentence_weight, &|j, i| at(i, j));
-    let free_ab: f32 = (0..n)
-        .map(|i| a.sentence_weight[i] * (0..m).map(|j| at(i, j)).fold(0.0, f32::max))
-        .sum();
-    let free_ba: f32 = (0..m)
-        .map(|j| b.sentence_weight[j] * (0..n).map(|i| at(i, j)).fold(0.0, f32::max))
-        .sum();
-    if total_a > 0.0 {
-        s.align_ab = in_order_ab / total_a;
-    }
-    if total_b > 0.0 {
-        s.align_ba = in_order_ba / total_b;
-    }
-    if free_ab + free_ba > 0.0 {
-        s.order = (in_order_ab + in_order_ba) / (free_ab + free_ba);
-    }
-
-    // One-to-one in-order path (longest common subsequence weighted by similarity), for the
-    // sentence pairs whose wording we compare.
-    let mut dp = vec![0f32; (n + 1) * (m + 1)];
-    let idx = |i: usize, j: usize| i * (m + 1) + j;
-    for i in 1..=n {
-        for j in 1..=m {
-            let diag = dp[idx(i - 1, j - 1)] + at(i - 1, j - 1);
-            dp[idx(i, j)] = diag.max(dp[idx(i - 1, j)]).max(dp[idx(i, j - 1)]);
-        }
-    }
-    let (mut i, mut j) = (n, m);
-    let (mut first, mut last) = ((0, 0), None);
-    let mut edit_sum = 0.0;
-    let mut weight_sum = 0.0;
-    while i > 0 && j > 0 {
-        let here = dp[idx(i, j)];
-        if at(i - 1, j - 1) > 0.0 && here == dp[idx(i - 1, j - 1)] + at(i - 1, j - 1) {
-            let (wa, wb) = (&a.sentence_words[i - 1], &b.sentence_words[j - 1]);
-            let longest = wa.len().max(wb.len()).max(1);
-            let e = 1.0 - strsim::generic_levenshtein(wa, wb) as f32 / longest as f32;
-            let w = a.sentence_weight[i - 1] + b.sentence_weight[j - 1];
-            edit_sum += e * w;
-            weight_sum += w;
-            s.aligned_sentences += 1;
-            if e >= VERBATIM_SENTENCE {
-                s.verbatim_sentences += 1;
-            }
-            first = (i - 1, j - 1);
-            last.get_or_insert((i - 1, j - 1));
-            i -= 1;
-            j -= 1;
-        } else if here == dp[idx(i - 1, j)] {
-            i -= 1;
-        } else {
-            j -= 1;
-        }
-    }
-    if weight_sum > 0.0 {
-        s.edit_similarity = edit_sum / weight_sum;
-    }
-    if let Some(last) = last {
-        let span_a = (last.0 - first.0 + 1) as f32;
-        let span_b = (last.1 - first.1 + 1) as f32;
-        s.density = s.aligned_sentences as f32 / span_a.max(span_b);
-    }
-}
-
 /// Edit similarity from which an aligned sentence pair counts as copied word for word.
 pub const VERBATIM_SENTENCE: f32 = 0.95;
-
-/// Weighted set similarity of every sentence pair (Ochiai coefficient over term weights);
-/// entries below `floor` are zero, so chance overlaps (one shared name) add nothing.
-fn similarity_matrix(a: &Prepared, b: &Prepared, floor: f32) -> Vec<f32> {
-    let (n, m) = (a.sentences.len(), b.sentences.len());
-    let mut postings: HashMap<u64, Vec<(u32, f32)>, IdBuild> = HashMap::default();
-    for (j, sent) in b.sentences.iter().enumerate() {
-        for &(t, w) in sent {
-            postings.entry(t).or_default().push((j as u32, w));
-        }
-    }
-    let mut sim = vec![0f32; n * m];
-    for (i, sent) in a.sentences.iter().enumerate() {
-        let row = &mut sim[i * m..(i + 1) * m];
-        for &(t, w) in sent {
-            if let Some(list) = postings.get(&t) {
-                for &(j, _) in list {
-                    row[j as usize] += w;
-                }
-            }
-        }
-        let wa = a.sentence_weight[i];
-        for (j, x) in row.iter_mut().enumerate() {
-            let denom = (wa * b.sentence_weight[j]).sqrt();
-            let v = if denom > 0.0 { *x / denom } else { 0.0 };
-            *x = if v >= floor { v.min(1.0) } else { 0.0 };
-        }
-    }
-    sim
-}
 
 /// Mean Zipf frequency of b's words missing from a, minus that of a's words missing from b.
 fn vocabulary_shift(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {

@@ -1,0 +1,307 @@
+//! Sentence alignment: which sentences of one article have a counterpart in the other, and
+//! whether the counterparts come in the same order.
+//!
+//! Only sentence pairs whose similarity reaches the floor are kept (a sparse list), so a pair
+//! of book-length documents costs memory in proportion to their matching sentences, not to
+//! the product of their lengths. The three in-order alignments are longest-chain problems over
+//! that list, solved with a prefix-maximum (Fenwick) tree in O(K log n) for K matches.
+
+use super::{Prepared, Signals, VERBATIM_SENTENCE};
+use crate::features::IdBuild;
+use std::collections::HashMap;
+
+/// A sentence pair at or above the similarity floor.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    i: u32,
+    j: u32,
+    sim: f32,
+}
+
+/// A term occurring in more sentences than this (and more than a tenth of them) is too common
+/// to propose sentence pairs; it still counts in the similarity of pairs proposed by others.
+const COMMON_POSTINGS: usize = 64;
+
+/// Fills the alignment signals of `s`: `align_ab`, `align_ba`, `order`, `aligned_sentences`,
+/// `verbatim_sentences`, `edit_similarity`, `density`.
+pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
+    let (n, m) = (a.sentences.len(), b.sentences.len());
+    if n == 0 || m == 0 {
+        return;
+    }
+    let matches = sparse_matches(a, b, floor);
+    if matches.is_empty() {
+        return;
+    }
+
+    // In-order alignment, many-to-one allowed (a sentence split in two aligns both halves):
+    // a's sentences strictly in order, their counterparts in b never going back.
+    let in_order_ab = best_chain(
+        &matches,
+        m,
+        |x| a.sentence_weight[x.i as usize] * x.sim,
+        false,
+    )
+    .0;
+    let mut transposed: Vec<Match> = matches
+        .iter()
+        .map(|x| Match {
+            i: x.j,
+            j: x.i,
+            sim: x.sim,
+        })
+        .collect();
+    transposed.sort_unstable_by_key(|x| (x.i, x.j));
+    let in_order_ba = best_chain(
+        &transposed,
+        n,
+        |x| b.sentence_weight[x.i as usize] * x.sim,
+        false,
+    )
+    .0;
+
+    let mut best_a = vec![0f32; n];
+    let mut best_b = vec![0f32; m];
+    for x in &matches {
+        best_a[x.i as usize] = best_a[x.i as usize].max(x.sim);
+        best_b[x.j as usize] = best_b[x.j as usize].max(x.sim);
+    }
+    let free_ab: f32 = best_a
+        .iter()
+        .zip(&a.sentence_weight)
+        .map(|(x, w)| x * w)
+        .sum();
+    let free_ba: f32 = best_b
+        .iter()
+        .zip(&b.sentence_weight)
+        .map(|(x, w)| x * w)
+        .sum();
+    let total_a: f32 = a.sentence_weight.iter().sum();
+    let total_b: f32 = b.sentence_weight.iter().sum();
+    if total_a > 0.0 {
+        s.align_ab = (in_order_ab / total_a).min(1.0);
+    }
+    if total_b > 0.0 {
+        s.align_ba = (in_order_ba / total_b).min(1.0);
+    }
+    if free_ab + free_ba > 0.0 {
+        s.order = ((in_order_ab + in_order_ba) / (free_ab + free_ba)).min(1.0);
+    }
+
+    // One-to-one in-order path, for the sentence pairs whose wording is compared.
+    let (_, path) = best_chain(&matches, m, |x| x.sim, true);
+    let (mut edit_sum, mut weight_sum) = (0.0, 0.0);
+    for x in &path {
+        let (i, j) = (x.i as usize, x.j as usize);
+        let (wa, wb) = (&a.sentence_words[i], &b.sentence_words[j]);
+        let longest = wa.len().max(wb.len()).max(1);
+        let e = 1.0 - strsim::generic_levenshtein(wa, wb) as f32 / longest as f32;
+        let w = a.sentence_weight[i] + b.sentence_weight[j];
+        edit_sum += e * w;
+        weight_sum += w;
+        if e >= VERBATIM_SENTENCE {
+            s.verbatim_sentences += 1;
+        }
+    }
+    s.aligned_sentences = path.len() as u32;
+    if weight_sum > 0.0 {
+        s.edit_similarity = edit_sum / weight_sum;
+    }
+    if let (Some(first), Some(last)) = (path.first(), path.last()) {
+        let span_a = (last.i - first.i + 1) as f32;
+        let span_b = (last.j - first.j + 1) as f32;
+        s.density = path.len() as f32 / span_a.max(span_b);
+    }
+}
+
+/// Sentence pairs whose weighted set similarity (Ochiai coefficient over term weights) reaches
+/// `floor`, sorted by (i, j). Chance overlaps (one shared name) stay below the floor.
+fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
+    let m = b.sentences.len();
+    let mut postings: HashMap<u64, Vec<u32>, IdBuild> = HashMap::default();
+    for (j, sent) in b.sentences.iter().enumerate() {
+        for &(t, _) in sent {
+            postings.entry(t).or_default().push(j as u32);
+        }
+    }
+    let common = COMMON_POSTINGS.max(m / 10);
+    let mut acc = vec![0f32; m];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for (i, sent) in a.sentences.iter().enumerate() {
+        let mut skipped_common = false;
+        for &(t, w) in sent {
+            match postings.get(&t) {
+                Some(list) if list.len() > common => skipped_common = true,
+                Some(list) => {
+                    for &j in list {
+                        if acc[j as usize] == 0.0 {
+                            touched.push(j);
+                        }
+                        acc[j as usize] += w;
+                    }
+                }
+                None => {}
+            }
+        }
+        let wa = a.sentence_weight[i];
+        let row_start = out.len();
+        for &j in &touched {
+            let ju = j as usize;
+            // Exact when no common term was skipped; otherwise recount the shared weight.
+            let shared = if skipped_common {
+                shared_weight(sent, &b.sentences[ju])
+            } else {
+                acc[ju]
+            };
+            acc[ju] = 0.0;
+            let denom = (wa * b.sentence_weight[ju]).sqrt();
+            let sim = if denom > 0.0 {
+                (shared / denom).min(1.0)
+            } else {
+                0.0
+            };
+            if sim >= floor {
+                out.push(Match {
+                    i: i as u32,
+                    j,
+                    sim,
+                });
+            }
+        }
+        touched.clear();
+        out[row_start..].sort_unstable_by_key(|x| x.j);
+    }
+    out
+}
+
+fn shared_weight(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut w) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                w += a[i].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    w
+}
+
+/// Best-scoring chain of matches (sorted by (i, j)) with `i` strictly increasing and `j`
+/// non-decreasing, or strictly increasing when `strict`. Returns its value and, for `strict`,
+/// the chain itself.
+fn best_chain(
+    matches: &[Match],
+    cols: usize,
+    value: impl Fn(&Match) -> f32,
+    strict: bool,
+) -> (f32, Vec<Match>) {
+    let mut tree = PrefixMax::new(cols);
+    let mut best: Vec<(f32, Option<usize>)> = Vec::with_capacity(matches.len());
+    let mut start = 0;
+    while start < matches.len() {
+        let row = matches[start].i;
+        let end = start + matches[start..].iter().take_while(|x| x.i == row).count();
+        // Query the whole row before updating, so two matches of one row never chain.
+        for x in &matches[start..end] {
+            let j = x.j as usize;
+            let prev = if strict {
+                if j == 0 {
+                    (0.0, None)
+                } else {
+                    tree.query(j - 1)
+                }
+            } else {
+                tree.query(j)
+            };
+            best.push((prev.0 + value(x), prev.1));
+        }
+        for (k, x) in matches[start..end].iter().enumerate() {
+            tree.update(x.j as usize, best[start + k].0, start + k);
+        }
+        start = end;
+    }
+    let (total, mut at) = tree.query(cols - 1);
+    let mut chain = Vec::new();
+    if strict {
+        while let Some(k) = at {
+            chain.push(matches[k]);
+            at = best[k].1;
+        }
+        chain.reverse();
+    }
+    (total, chain)
+}
+
+/// Fenwick tree over positions `0..n` answering "largest value at a position <= j", with the
+/// index of the match that holds it.
+struct PrefixMax {
+    tree: Vec<(f32, Option<usize>)>,
+}
+
+impl PrefixMax {
+    fn new(n: usize) -> Self {
+        PrefixMax {
+            tree: vec![(0.0, None); n + 1],
+        }
+    }
+
+    fn update(&mut self, pos: usize, value: f32, id: usize) {
+        let mut k = pos + 1;
+        while k < self.tree.len() {
+            if value > self.tree[k].0 {
+                self.tree[k] = (value, Some(id));
+            }
+            k += k & k.wrapping_neg();
+        }
+    }
+
+    fn query(&self, pos: usize) -> (f32, Option<usize>) {
+        let mut k = (pos + 1).min(self.tree.len() - 1);
+        let mut best = (0.0, None);
+        while k > 0 {
+            if self.tree[k].0 > best.0 {
+                best = self.tree[k];
+            }
+            k -= k & k.wrapping_neg();
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(i: u32, j: u32, sim: f32) -> Match {
+        Match { i, j, sim }
+    }
+
+    #[test]
+    fn strict_chain_is_the_heaviest_increasing_path() {
+        // Diagonal 0-0, 1-1, 2-2 (0.5 each) against a crossing heavy pair 0-2 (0.9) + 2-0 (0.9).
+        let ms = vec![
+            m(0, 0, 0.5),
+            m(0, 2, 0.9),
+            m(1, 1, 0.5),
+            m(2, 0, 0.9),
+            m(2, 2, 0.5),
+        ];
+        let (v, path) = best_chain(&ms, 3, |x| x.sim, true);
+        assert!((v - 1.5).abs() < 1e-6);
+        let pairs: Vec<(u32, u32)> = path.iter().map(|x| (x.i, x.j)).collect();
+        assert_eq!(pairs, vec![(0, 0), (1, 1), (2, 2)]);
+    }
+
+    #[test]
+    fn non_strict_chain_lets_two_sentences_map_to_one() {
+        // A sentence of b was split into a's sentences 0 and 1.
+        let ms = vec![m(0, 0, 0.6), m(1, 0, 0.6), m(2, 1, 0.8)];
+        assert!((best_chain(&ms, 2, |x| x.sim, false).0 - 2.0).abs() < 1e-6);
+        assert!((best_chain(&ms, 2, |x| x.sim, true).0 - 1.4).abs() < 1e-6);
+    }
+}
