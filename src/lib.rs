@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod boilerplate;
 pub mod candidates;
+pub mod eval;
 pub mod families;
 pub mod features;
 pub mod ingest;

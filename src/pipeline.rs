@@ -383,6 +383,27 @@ fn first_words(p: &str, n: usize) -> String {
     }
 }
 
+/// Prepares standalone texts for pairwise scoring, outside a folder scan (evaluation sets of
+/// sentence pairs or book-length documents). Paragraphs are blocks separated by blank lines, so
+/// hard-wrapped text is joined back; no boilerplate detection. Word weights come from the
+/// background table blended with these texts' own statistics, as in a scan.
+pub fn prepare_texts(texts: &[&str], lang: &Language) -> Vec<Prepared> {
+    let feats: Vec<ArticleFeatures> = texts
+        .par_iter()
+        .map(|t| {
+            let paragraphs: Vec<String> = t
+                .split("\n\n")
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .collect();
+            let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+            features::extract(&refs, lang)
+        })
+        .collect();
+    let weights = Weights::from_articles(&feats);
+    feats.par_iter().map(|f| Prepared::new(f, &weights)).collect()
+}
+
 /// A progress bar on standard error, drawn only when asked for and standard error is a terminal.
 pub fn progress(enabled: bool, len: u64, what: &'static str) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {

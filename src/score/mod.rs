@@ -136,6 +136,37 @@ impl Params {
     };
 }
 
+impl Params {
+    /// Sets one threshold by its field name (for `spinscan eval --set` and `scripts/fit`).
+    pub fn set(&mut self, name: &str, value: f32) -> anyhow::Result<()> {
+        let field = match name {
+            "sentence_sim" => &mut self.sentence_sim,
+            "verbatim_containment" => &mut self.verbatim_containment,
+            "verbatim_sentence_share" => &mut self.verbatim_sentence_share,
+            "partial_containment" => &mut self.partial_containment,
+            "partial_sentence_share" => &mut self.partial_sentence_share,
+            "partial_edit" => &mut self.partial_edit,
+            "partial_density" => &mut self.partial_density,
+            "rewrite_score" => &mut self.rewrite_score,
+            "rewrite_score_short" => &mut self.rewrite_score_short,
+            "rewrite_edit_weight" => &mut self.rewrite_edit_weight,
+            "spin_edit" => &mut self.spin_edit,
+            "spin_alignment" => &mut self.spin_alignment,
+            "spin_density" => &mut self.spin_density,
+            "same_story_kept" => &mut self.same_story_kept,
+            "same_story_cosine" => &mut self.same_story_cosine,
+            "skip_cosine" => &mut self.skip_cosine,
+            "partial_sentences" => {
+                self.partial_sentences = value.max(0.0).round() as u32;
+                return Ok(());
+            }
+            other => anyhow::bail!("unknown parameter {other:?}"),
+        };
+        *field = value;
+        Ok(())
+    }
+}
+
 impl Default for Params {
     fn default() -> Self {
         Params::DEFAULT
