@@ -69,6 +69,9 @@ pub struct Direction {
 /// Weight of [`crate::score::Signals::vocabulary_shift`] for reworded copies (per Zipf unit).
 const VOCABULARY_WEIGHT: f32 = 4.0;
 
+/// Share of one text found in the other from which it counts as (nearly) wholly contained.
+const WHOLE_TEXT_COVERAGE: f32 = 0.6;
+
 /// Evidence below this says nothing: no source is named.
 const MIN_EVIDENCE: f32 = 0.05;
 
@@ -98,13 +101,22 @@ pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Dir
         e += if a.composite { 1.5 } else { -1.5 };
     }
     let s = &p.signals;
-    // A truncated copy or a summary is contained in its source; small differences are noise
-    // (a changed title, a caption), so only a clear asymmetry counts.
+    // Small differences are noise (a changed title, a caption); only a clear asymmetry counts.
     let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
-    e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
-    e += 1.5 * dead_zone(s.align_ab - s.align_ba);
-    // Copies drop names and numbers (condensing, truncating) far more often than they add them.
-    e += 3.0 * dead_zone(s.kept_ab - s.kept_ba);
+    let covered = s.containment_ab.max(s.align_ab).max(s.containment_ba.max(s.align_ba));
+    if covered >= WHOLE_TEXT_COVERAGE {
+        // One text is (nearly) all inside the other: a truncated copy or a summary is
+        // contained in its source, not the other way round.
+        e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+        e += 1.5 * dead_zone(s.align_ab - s.align_ba);
+        // Copies drop names and numbers (condensing, truncating) far more often than they add them.
+        e += 3.0 * dead_zone(s.kept_ab - s.kept_ba);
+    } else {
+        // A passage shared by two longer texts: it was lifted out of the text it makes a larger
+        // share of, into a text where it is a smaller part among other material.
+        e -= 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+    }
+    // The page with more content-farm marks is the republisher.
     e += 0.5 * (a.farm - b.farm);
     // Spinners swap plain words for rarer synonyms; that holds for synonym spins (about 9 in
     // 10 on spun-dev) but only weakly for LLM rewrites (9 of 14 real ones), which may also

@@ -19,6 +19,9 @@ pub enum Command {
     /// Scan a folder of articles and write CSV reports of copies, families and boilerplate.
     #[command(after_long_help = commands::scan::USAGE)]
     Scan(ScanArgs),
+    /// Measure spinscan on a labeled data set, with baselines beside it.
+    #[command(after_long_help = commands::eval::USAGE)]
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,4 +49,37 @@ pub struct ScanArgs {
     /// No progress bar, no summary; problems are still reported on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A labeled data set: the spun-dev layout (articles/ + labels/), PAN13 text alignment,
+    /// SemEval-2022 Task 8 or MSRP (detected from the folder's files).
+    pub dir: PathBuf,
+
+    /// Folder for eval.json and eval.csv.
+    #[arg(long, short, default_value = "spinscan-eval")]
+    pub out: PathBuf,
+
+    /// Which families of a labeled set to measure on: all, fit or test (a fixed split by
+    /// family, so thresholds fitted on one half are reported on the other).
+    #[arg(long, default_value = "all")]
+    pub split: String,
+
+    /// Fail (exit 1) when a figure falls below its floor; lines `metric,>=,value` or
+    /// `metric,<=,value`.
+    #[arg(long, value_name = "FILE")]
+    pub floors: Option<PathBuf>,
+
+    /// Override a scoring threshold, e.g. `--set rewrite_score=0.3` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+
+    /// Print only the metrics, one `name value` per line (for scripts).
+    #[arg(long)]
+    pub metrics_only: bool,
 }

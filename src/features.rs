@@ -67,6 +67,9 @@ pub struct Sentence {
     pub terms: Vec<u64>,
     /// All words, lower-cased and hashed (32 bits is plenty to compare two sentences).
     pub words: Vec<u32>,
+    /// The sentence contains quotation marks: what it shares with another article may be an
+    /// official quote that independent reports also carry, not copied narration.
+    pub quoted: bool,
 }
 
 /// A language's analysis tools: stemmer and function words.
@@ -159,6 +162,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
             }
             s.terms.sort_unstable();
             s.terms.dedup();
+            s.quoted = sentence.contains('"');
             if !s.words.is_empty() {
                 f.sentences.push(s);
             }

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         cli::Command::Scan(args) => commands::scan::run(args),
+        cli::Command::Eval(args) => commands::eval::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),

@@ -25,6 +25,8 @@ pub struct Options {
     pub params: Params,
     /// Show progress bars (only ever drawn on a terminal).
     pub progress: bool,
+    /// Keep every article's features in the analysis (the evaluation's baselines use them).
+    pub keep_features: bool,
 }
 
 impl Default for Options {
@@ -34,6 +36,7 @@ impl Default for Options {
             lexicon: None,
             params: Params::DEFAULT,
             progress: false,
+            keep_features: false,
         }
     }
 }
@@ -111,6 +114,8 @@ pub struct Analysis {
     pub skipped_other: usize,
     /// Pairs scored (all pairs, for now).
     pub pairs_scored: u64,
+    /// Every article's features, when [`Options::keep_features`] asked for them.
+    pub features: Vec<ArticleFeatures>,
 }
 
 impl Analysis {
@@ -208,7 +213,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .par_iter()
         .map(|f| Prepared::new(f, &weights))
         .collect();
-    drop(feats);
+    let kept_features = if opts.keep_features { feats } else { Vec::new() };
 
     // Candidates and pair scoring.
     let n = prepared.len();
@@ -282,6 +287,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         problems,
         skipped_other: found.skipped_other,
         pairs_scored: total,
+        features: kept_features,
     })
 }
 

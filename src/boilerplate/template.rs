@@ -114,42 +114,70 @@ pub fn mark_templates(articles: &[Vec<&str>], labels: &mut [Vec<Option<Kind>>]) 
         })
         .collect();
 
-    let mut marks: Vec<(u32, u32)> = Vec::new();
-    let mut pair_shared: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut line_words = Vec::new();
-    for v in occ.values() {
-        let mut arts: Vec<u32> = v.iter().map(|&(a, _)| a).collect();
-        arts.dedup();
-        arts.sort_unstable();
-        arts.dedup();
+    // Per article, the recurring lines it holds; per recurring line, its content words.
+    let mut keys_of: Vec<Vec<u64>> = vec![Vec::new(); na];
+    let mut key_words: HashMap<u64, Vec<u64>> = HashMap::new();
+    for (&k, v) in &occ {
+        for &(a, _) in v {
+            keys_of[a as usize].push(k);
+        }
         let (a0, l0) = v[0];
-        line_words.clear();
-        content_words(articles[a0 as usize][l0 as usize], &mut line_words);
-        line_words.sort_unstable();
-        line_words.dedup();
+        let mut w = Vec::new();
+        content_words(articles[a0 as usize][l0 as usize], &mut w);
+        w.sort_unstable();
+        w.dedup();
+        key_words.insert(k, w);
+    }
+    for k in &mut keys_of {
+        k.sort_unstable();
+        k.dedup();
+    }
 
-        // Overlap of two articles without the recurring line's own words. The raw
-        // intersection of a pair is computed once and reused by every line the pair shares.
-        let mut unrelated = |x: u32, y: u32| -> bool {
+    // Two articles are unrelated when, leaving out every line they share word for word, what
+    // remains is substantial and has little in common. Copies of one story have little left
+    // once their shared lines are gone (or share much of what is left), so they stay related;
+    // two stories from one site that share a block of chrome show their different remainder.
+    let mut verdicts: HashMap<(u32, u32), bool> = HashMap::new();
+    let mut unrelated = |x: u32, y: u32| -> bool {
+        let key = (x.min(y), x.max(y));
+        *verdicts.entry(key).or_insert_with(|| {
             let (wx, wy) = (&words[x as usize], &words[y as usize]);
-            let in_x = wx.len() - count_excluding(wx, &line_words);
-            let in_y = wy.len() - count_excluding(wy, &line_words);
-            let (nx, ny) = (wx.len() - in_x, wy.len() - in_y);
-            // Too little left besides the line itself to judge.
+            let (kx, ky) = (&keys_of[x as usize], &keys_of[y as usize]);
+            let mut excluded: Vec<u64> = Vec::new();
+            let (mut i, mut j) = (0, 0);
+            while i < kx.len() && j < ky.len() {
+                match kx[i].cmp(&ky[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        excluded.extend(key_words.get(&kx[i]).map_or(&[][..], Vec::as_slice));
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            excluded.sort_unstable();
+            excluded.dedup();
+            let nx = count_excluding(wx, &excluded);
+            let ny = count_excluding(wy, &excluded);
+            // Too little left besides the shared lines to judge: treat as related.
             if nx.min(ny) < MIN_WORDS || nx * 2 < wx.len() || ny * 2 < wy.len() {
                 return false;
             }
-            let key = (x.min(y), x.max(y));
-            let raw = *pair_shared
-                .entry(key)
-                .or_insert_with(|| intersect_count(wx, wy) as u32) as usize;
-            let in_both = line_words
+            let in_both_excluded = excluded
                 .iter()
                 .filter(|w| wx.binary_search(w).is_ok() && wy.binary_search(w).is_ok())
                 .count();
-            let shared = raw.saturating_sub(in_both);
+            let shared = intersect_count(wx, wy).saturating_sub(in_both_excluded);
             (shared as f32) < UNRELATED_OVERLAP * nx.min(ny) as f32
-        };
+        })
+    };
+
+    let mut marks: Vec<(u32, u32)> = Vec::new();
+    for v in occ.values() {
+        let mut arts: Vec<u32> = v.iter().map(|&(a, _)| a).collect();
+        arts.sort_unstable();
+        arts.dedup();
 
         let examined = &arts[..arts.len().min(MAX_ARTICLES)];
         let m = examined.len();

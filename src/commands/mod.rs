@@ -1,12 +1,13 @@
 //! One file per subcommand; shared plumbing here.
 
+pub mod eval;
 pub mod scan;
 
 /// Exit codes, for cron jobs and scripts.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  ran, found no copies
-  1  ran, found copies
+  0  scan: ran, found no copies      eval: ran, every floor holds
+  1  scan: ran, found copies         eval: a figure fell below its floor
   2  error (bad arguments, missing folder, unwritable reports)";
 
 /// The process exit status of a run.
@@ -14,13 +15,17 @@ Exit codes:
 pub enum Outcome {
     NoCopies,
     CopiesFound,
+    /// `eval`: every floor holds.
+    FloorsHold,
+    /// `eval`: a figure fell below its floor.
+    FloorBroken,
 }
 
 impl Outcome {
     pub fn code(self) -> u8 {
         match self {
-            Outcome::NoCopies => 0,
-            Outcome::CopiesFound => 1,
+            Outcome::NoCopies | Outcome::FloorsHold => 0,
+            Outcome::CopiesFound | Outcome::FloorBroken => 1,
         }
     }
 }

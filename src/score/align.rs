@@ -101,6 +101,9 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
         weight_sum += w;
         if e >= VERBATIM_SENTENCE {
             s.verbatim_sentences += 1;
+            if !a.sentence_quoted[i] && !b.sentence_quoted[j] {
+                s.copied_narration_words += wa.len().min(wb.len()) as u32;
+            }
         }
     }
     s.aligned_sentences = path.len() as u32;

@@ -93,6 +93,15 @@ pub struct Params {
     pub partial_edit: f32,
     /// ...taken as a block (see [`Signals::density`]), not picked here and there (summaries).
     pub partial_density: f32,
+    /// Passage copy: this many words of copied narration (verbatim, unquoted sentences), in
+    /// sentences of at least `passage_sentence_words` words on average (prose, not lists of
+    /// short data lines), make a partial copy whatever the containment: a passage lifted into
+    /// a long document is a small share of it.
+    pub passage_words: u32,
+    pub passage_sentence_words: f32,
+    /// A pair whose aligned sentences are mostly verbatim is not a rewrite (nothing was
+    /// reworded) unless the shorter text is contained this much (summaries of a few sentences).
+    pub reworded_share: f32,
     /// Rewrite: the rewrite score (see [`rewrite_score`]) from which a pair is a rewrite...
     pub rewrite_score: f32,
     /// ...or when the shorter article has fewer than 5 sentences (chance alignments).
@@ -124,6 +133,9 @@ impl Params {
         partial_sentence_share: 0.60,
         partial_edit: 0.95,
         partial_density: 0.80,
+        passage_words: 60,
+        passage_sentence_words: 10.0,
+        reworded_share: 0.6,
         rewrite_score: 0.28,
         rewrite_score_short: 0.40,
         rewrite_edit_weight: 0.33,
@@ -156,6 +168,12 @@ impl Params {
             "same_story_kept" => &mut self.same_story_kept,
             "same_story_cosine" => &mut self.same_story_cosine,
             "skip_cosine" => &mut self.skip_cosine,
+            "passage_sentence_words" => &mut self.passage_sentence_words,
+            "reworded_share" => &mut self.reworded_share,
+            "passage_words" => {
+                self.passage_words = value.max(0.0).round() as u32;
+                return Ok(());
+            }
             "partial_sentences" => {
                 self.partial_sentences = value.max(0.0).round() as u32;
                 return Ok(());
@@ -188,6 +206,9 @@ pub struct Signals {
     pub aligned_sentences: u32,
     /// Of those, pairs whose wording is verbatim (edit similarity >= [`VERBATIM_SENTENCE`]).
     pub verbatim_sentences: u32,
+    /// Words in verbatim-aligned sentences that hold no quotation marks: copied narration, the
+    /// mark of a passage lifted into a longer text (shared quotes do not count).
+    pub copied_narration_words: u32,
     /// Aligned sentences per sentence spanned by the alignment, on the side where that is
     /// lowest: near 1 when a block was taken whole (truncated copy, mashup), lower when
     /// sentences were picked here and there (summary).
@@ -227,6 +248,7 @@ pub struct Prepared {
     pub(crate) sentences: Vec<Vec<(u64, f32)>>,
     pub(crate) sentence_weight: Vec<f32>,
     pub(crate) sentence_words: Vec<Vec<u32>>,
+    pub(crate) sentence_quoted: Vec<bool>,
     /// Names and numbers with weights, sorted.
     kept: Vec<(u64, f32)>,
     kept_weight: f32,
@@ -266,6 +288,7 @@ impl Prepared {
             sentences,
             sentence_weight,
             sentence_words: f.sentences.iter().map(|s| s.words.clone()).collect(),
+            sentence_quoted: f.sentences.iter().map(|s| s.quoted).collect(),
             kept,
             kept_weight,
             quotes: f.quotes.clone(),
@@ -328,13 +351,23 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
         && verbatim_share >= p.verbatim_sentence_share
     {
         Relation::VerbatimCopy
-    } else if short >= p.partial_containment
+    } else if (short >= p.partial_containment
         && s.verbatim_sentences >= p.partial_sentences
         && verbatim_share >= p.partial_sentence_share
         && s.edit_similarity >= p.partial_edit
-        && s.density >= p.partial_density
+        && s.density >= p.partial_density)
+        || (s.copied_narration_words >= p.passage_words
+            && s.copied_narration_words as f32 / s.verbatim_sentences.max(1) as f32 >= p.passage_sentence_words)
     {
         Relation::PartialCopy
+    } else if verbatim_share >= p.reworded_share && short < p.partial_containment {
+        // What aligns is shared word for word and small: a shared block or quotes, not a
+        // rewrite. Keep the story-level verdict.
+        if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+            Relation::SameStory
+        } else {
+            Relation::Unrelated
+        }
     } else if rewrite >= rewrite_bar {
         if s.edit_similarity >= p.spin_edit
             && both_aligned >= p.spin_alignment
