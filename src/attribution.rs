@@ -103,7 +103,10 @@ pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Dir
     let s = &p.signals;
     // Small differences are noise (a changed title, a caption); only a clear asymmetry counts.
     let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
-    let covered = s.containment_ab.max(s.align_ab).max(s.containment_ba.max(s.align_ba));
+    let covered = s
+        .containment_ab
+        .max(s.align_ab)
+        .max(s.containment_ba.max(s.align_ba));
     if covered >= WHOLE_TEXT_COVERAGE {
         // One text is (nearly) all inside the other: a truncated copy or a summary is
         // contained in its source, not the other way round.

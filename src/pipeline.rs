@@ -213,7 +213,11 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .par_iter()
         .map(|f| Prepared::new(f, &weights))
         .collect();
-    let kept_features = if opts.keep_features { feats } else { Vec::new() };
+    let kept_features = if opts.keep_features {
+        feats
+    } else {
+        Vec::new()
+    };
 
     // Candidates and pair scoring.
     let n = prepared.len();
@@ -407,7 +411,10 @@ pub fn prepare_texts(texts: &[&str], lang: &Language) -> Vec<Prepared> {
         })
         .collect();
     let weights = Weights::from_articles(&feats);
-    feats.par_iter().map(|f| Prepared::new(f, &weights)).collect()
+    feats
+        .par_iter()
+        .map(|f| Prepared::new(f, &weights))
+        .collect()
 }
 
 /// A progress bar on standard error, drawn only when asked for and standard error is a terminal.

@@ -105,6 +105,7 @@ pub fn label_lines(lines: &[&str], lex: &Lexicon) -> Vec<Option<Kind>> {
 
     tagged_teasers(&feats, &mut out);
     about_name_bios(&feats, lex, &mut out);
+    about_closing_blocks(&feats, &mut out);
     lone_bios(&feats, lex, &mut out);
     bullet_menus(&feats, lex, &mut out);
     out
@@ -624,6 +625,65 @@ fn about_name_bios(feats: &[Line], lex: &Lexicon, out: &mut [Option<Kind>]) {
                     out[k] = Some(Kind::AuthorBio);
                 }
             }
+        }
+    }
+}
+
+/// A closing "About Acme" section, as press releases and company pages end: an "About X"
+/// heading in the lower part of the page, followed by paragraphs that describe X by name and
+/// run to the end of the content. Two releases of one company share it word for word, so left
+/// in the text it would pair unrelated releases as copies.
+fn about_closing_blocks(feats: &[Line], out: &mut [Option<Kind>]) {
+    /// Paragraphs an about-section may hold.
+    const MAX_PARAGRAPHS: usize = 4;
+    let nonblank: Vec<usize> = (0..feats.len()).filter(|&i| !feats[i].blank).collect();
+    if nonblank.len() < 5 {
+        return;
+    }
+    let lower = nonblank[nonblank.len() * 3 / 5];
+    for &h in nonblank.iter().filter(|&&i| i >= lower) {
+        let f = &feats[h];
+        if out[h].is_some()
+            || !(2..=6).contains(&f.n())
+            || f.toks[0].word != "about"
+            || f.terminal
+            || f.text.contains([':', '?'])
+        {
+            continue;
+        }
+        let name: Vec<&str> = f.toks[1..]
+            .iter()
+            .map(|t| t.word.as_str())
+            .filter(|w| *w != "the")
+            .collect();
+        let Some(first) = next_nonblank(feats, h + 1) else {
+            continue;
+        };
+        // The paragraph under the heading names the subject within its first words.
+        let opening: Vec<&str> = feats[first]
+            .toks
+            .iter()
+            .take(8)
+            .map(|t| t.word.as_str())
+            .collect();
+        if out[first].is_some()
+            || feats[first].n() < 12
+            || !name.iter().all(|w| opening.contains(w))
+        {
+            continue;
+        }
+        // The section runs to the end of the content: what follows is boilerplate already.
+        let rest: Vec<usize> = nonblank
+            .iter()
+            .copied()
+            .filter(|&i| i > h && out[i].is_none())
+            .collect();
+        if rest.len() > MAX_PARAGRAPHS || rest.first() != Some(&first) {
+            continue;
+        }
+        out[h] = Some(Kind::AuthorBio);
+        for i in rest {
+            out[i] = Some(Kind::AuthorBio);
         }
     }
 }

@@ -496,3 +496,28 @@ fn english_lexicon_loads() {
     let lex = Lexicon::english();
     assert!(lex.len() > 500);
 }
+
+#[test]
+fn closing_about_section_of_a_press_release_is_boilerplate() {
+    let text = "Harbourline Opens Data Centre in Port Ellis\n\nHarbourline said on Monday it had opened a data centre in Port Ellis, creating 120 jobs.\n\nThe company expects the site to handle most of its northern traffic by next spring.\n\nChief executive Mara Oduya called the opening a milestone for the region.\n\nThe centre runs on power from the new offshore wind farm.\n\nAbout Harbourline\n\nHarbourline is a network services company founded in 2009 that serves ports, ferry operators and logistics firms across the north. For more information, visit its website.\n";
+    let lines: Vec<&str> = text.lines().collect();
+    let l = label_lines(&lines, &Lexicon::english());
+    let about = lines
+        .iter()
+        .position(|x| *x == "About Harbourline")
+        .expect("heading");
+    assert_eq!(l[about], Some(Kind::AuthorBio));
+    assert_eq!(l[about + 2], Some(Kind::AuthorBio));
+    assert!(
+        l[..about].iter().all(Option::is_none),
+        "the release itself is content: {l:?}"
+    );
+}
+
+#[test]
+fn about_subhead_inside_an_article_stays_content() {
+    let text = "Council Debates Harbour Plan\n\nThe council met on Monday to debate the harbour plan.\n\nAbout the plan\n\nThe plan would move the ferry terminal to the south basin by 2027, officials said, at a cost of 40 million krona.\n\nCouncillors will vote next month after a public consultation.\n\nResidents have until Friday to comment.\n\nThe harbour master backed the proposal in a letter to the council.\n";
+    let lines: Vec<&str> = text.lines().collect();
+    let l = label_lines(&lines, &Lexicon::english());
+    assert!(l.iter().all(Option::is_none), "{l:?}");
+}

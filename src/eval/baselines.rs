@@ -88,9 +88,18 @@ mod tests {
     fn baselines_rank_a_copy_above_an_unrelated_text() {
         let lang = Language::english();
         let docs = [
-            extract(&["The council approved the new harbour wall on Monday after a long debate."], &lang),
-            extract(&["The council approved the new harbour wall on Monday after a long debate."], &lang),
-            extract(&["A violinist won the regional music prize for her recital of folk songs."], &lang),
+            extract(
+                &["The council approved the new harbour wall on Monday after a long debate."],
+                &lang,
+            ),
+            extract(
+                &["The council approved the new harbour wall on Monday after a long debate."],
+                &lang,
+            ),
+            extract(
+                &["A violinist won the regional music prize for her recital of folk songs."],
+                &lang,
+            ),
         ];
         assert!((jaccard5(&docs[0], &docs[1]) - 1.0).abs() < 1e-9);
         assert_eq!(jaccard5(&docs[0], &docs[2]), 0.0);

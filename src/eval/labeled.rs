@@ -110,12 +110,21 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let predicted: HashMap<(u32, u32), (Relation, Option<u32>)> = an
         .pairs
         .iter()
-        .map(|p| ((p.score.a, p.score.b), (p.score.relation, p.direction.and_then(|d| d.source))))
+        .map(|p| {
+            (
+                (p.score.a, p.score.b),
+                (p.score.relation, p.direction.and_then(|d| d.source)),
+            )
+        })
         .collect();
     let tfidf = TfIdf::new(&an.features);
     let all: Vec<(u32, u32)> = (0..n as u32)
         .filter(|&i| inside[i as usize])
-        .flat_map(|i| ((i + 1)..n as u32).filter(|&j| inside[j as usize]).map(move |j| (i, j)))
+        .flat_map(|i| {
+            ((i + 1)..n as u32)
+                .filter(|&j| inside[j as usize])
+                .map(move |j| (i, j))
+        })
         .collect();
     let baseline: Vec<(f64, f64)> = all
         .par_iter()
@@ -137,14 +146,21 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         if labels.linked.contains(&(i, j)) {
             continue;
         }
-        let (rel, src) = predicted.get(&(i, j)).copied().unwrap_or((Relation::Unrelated, None));
+        let (rel, src) = predicted
+            .get(&(i, j))
+            .copied()
+            .unwrap_or((Relation::Unrelated, None));
         let label = labels.pairs.get(&(i, j));
         let positive = label.is_some_and(|(l, _)| COPY_LABELS.contains(&l.as_str()));
         copies.add(rel.is_copy(), positive);
         jac.push((baseline[k].0, positive));
         cos.push((baseline[k].1, positive));
         let name = label.map_or("(unlabeled)".to_string(), |(l, _)| l.clone());
-        *confusion.entry(name.clone()).or_default().entry(rel).or_insert(0) += 1;
+        *confusion
+            .entry(name.clone())
+            .or_default()
+            .entry(rel)
+            .or_insert(0) += 1;
         if label.is_none() && rel.is_copy() {
             unlabeled_fp += 1;
         }
@@ -153,7 +169,10 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
             e.0 += 1;
             e.1 += u64::from(rel.is_copy());
             let expected = expected_relation(l);
-            for r in Relation::ALL.into_iter().filter(|r| *r != Relation::Unrelated) {
+            for r in Relation::ALL
+                .into_iter()
+                .filter(|r| *r != Relation::Unrelated)
+            {
                 typing
                     .entry(r)
                     .or_default()
@@ -173,7 +192,10 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     // Copy pairs, beside the baselines.
     let (jt, jprf) = best_threshold(&mut jac);
     let (ct, cprf) = best_threshold(&mut cos);
-    let mut t = Table::new("Copy pairs (copy vs not copy; other_links ignored)", &Prf::HEADER);
+    let mut t = Table::new(
+        "Copy pairs (copy vs not copy; other_links ignored)",
+        &Prf::HEADER,
+    );
     t.row(copies.row("spinscan"));
     t.row(prf_row(&format!("word 5-gram Jaccard >= {jt:.3}"), &jprf));
     t.row(prf_row(&format!("TF-IDF cosine >= {ct:.3}"), &cprf));
@@ -185,14 +207,25 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     report.metric("baseline_jaccard5_threshold", jt);
     report.metric("baseline_tfidf_f1", cprf.f1());
     report.metric("baseline_tfidf_threshold", ct);
-    report.metric("copy_f1_margin_over_baselines", copies.f1() - jprf.f1().max(cprf.f1()));
+    report.metric(
+        "copy_f1_margin_over_baselines",
+        copies.f1() - jprf.f1().max(cprf.f1()),
+    );
     report.metric("copies_in_unlabeled_pairs", unlabeled_fp as f64);
 
     // Per labeled relation: recall of copies, false-positive rate of negatives.
-    let mut t = Table::new("By labeled relation", &["relation", "pairs", "called copy", "rate"]);
+    let mut t = Table::new(
+        "By labeled relation",
+        &["relation", "pairs", "called copy", "rate"],
+    );
     for (l, (pairs, called)) in &per_label {
         let rate = ratio(*called, *pairs);
-        t.row(vec![l.clone(), pairs.to_string(), called.to_string(), f3(rate)]);
+        t.row(vec![
+            l.clone(),
+            pairs.to_string(),
+            called.to_string(),
+            f3(rate),
+        ]);
         if COPY_LABELS.contains(&l.as_str()) {
             report.metric(&format!("recall_{l}"), rate);
         } else if NEGATIVE_LABELS.contains(&l.as_str()) {
@@ -204,17 +237,30 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     // Relation typing.
     let mut header = vec!["labeled \\ predicted"];
     header.extend(Relation::ALL.iter().map(|r| r.as_str()));
-    let mut t = Table::new("Relation confusion (rows: labels; columns: spinscan)", &header);
+    let mut t = Table::new(
+        "Relation confusion (rows: labels; columns: spinscan)",
+        &header,
+    );
     for (l, row) in &confusion {
         let mut cells = vec![l.clone()];
-        cells.extend(Relation::ALL.iter().map(|r| row.get(r).copied().unwrap_or(0).to_string()));
+        cells.extend(
+            Relation::ALL
+                .iter()
+                .map(|r| row.get(r).copied().unwrap_or(0).to_string()),
+        );
         t.row(cells);
     }
     report.tables.push(t);
-    let mut t = Table::new("Relation typing (labels mapped to spinscan's relations)", &Prf::HEADER);
+    let mut t = Table::new(
+        "Relation typing (labels mapped to spinscan's relations)",
+        &Prf::HEADER,
+    );
     for (r, prf) in &typing {
         t.row(prf.row(r.as_str()));
-        report.metric(&format!("relation_precision_{}", r.as_str()), prf.precision());
+        report.metric(
+            &format!("relation_precision_{}", r.as_str()),
+            prf.precision(),
+        );
         report.metric(&format!("relation_recall_{}", r.as_str()), prf.recall());
     }
     report.tables.push(t);
@@ -240,8 +286,16 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let ari = adjusted_rand_index(&truth, &predicted_family);
     report.metric("family_ari", ari);
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
-    t.row(vec!["direction accuracy".into(), f3(direction), format!("{dir_n} copy pairs with a labeled source")]);
-    t.row(vec!["family adjusted Rand index".into(), f3(ari), format!("{} articles", ids.len())]);
+    t.row(vec![
+        "direction accuracy".into(),
+        f3(direction),
+        format!("{dir_n} copy pairs with a labeled source"),
+    ]);
+    t.row(vec![
+        "family adjusted Rand index".into(),
+        f3(ari),
+        format!("{} articles", ids.len()),
+    ]);
     report.tables.push(t);
 
     // Boilerplate lines.
@@ -254,7 +308,10 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
             let truth = labels.boilerplate.get(&(i as u32, b.line));
             overall.add(true, truth.is_some());
             if b.kind != Kind::Template {
-                by_kind.entry(b.kind).or_default().add(true, truth == Some(&b.kind));
+                by_kind
+                    .entry(b.kind)
+                    .or_default()
+                    .add(true, truth == Some(&b.kind));
             }
             if let Some(&k) = truth {
                 if k != b.kind {
@@ -262,7 +319,11 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
                 }
             }
         }
-        for (&(_, line), &k) in labels.boilerplate.iter().filter(|((f, _), _)| *f == i as u32) {
+        for (&(_, line), &k) in labels
+            .boilerplate
+            .iter()
+            .filter(|((f, _), _)| *f == i as u32)
+        {
             if !seen.contains(&line) {
                 overall.add(false, true);
                 by_kind.entry(k).or_default().add(false, true);
@@ -301,7 +362,10 @@ fn prf_row(name: &str, p: &Prf) -> Vec<String> {
 fn read_labels(dir: &Path, index: &HashMap<&str, u32>, n: usize) -> anyhow::Result<Labels> {
     let lookup = |path: &Path, line: usize, file: &str| -> anyhow::Result<u32> {
         index.get(file).copied().ok_or_else(|| {
-            anyhow::anyhow!("{}: line {line}: {file:?} is not an article of the set", path.display())
+            anyhow::anyhow!(
+                "{}: line {line}: {file:?} is not an article of the set",
+                path.display()
+            )
         })
     };
     let ordered = |a: u32, b: u32| (a.min(b), a.max(b));
@@ -314,17 +378,25 @@ fn read_labels(dir: &Path, index: &HashMap<&str, u32>, n: usize) -> anyhow::Resu
     let path = dir.join("pairs.csv");
     for (k, rec) in records(&path)?.into_iter().enumerate() {
         let line = k + 2;
-        let (a, b) = (lookup(&path, line, field(&rec, 0))?, lookup(&path, line, field(&rec, 1))?);
+        let (a, b) = (
+            lookup(&path, line, field(&rec, 0))?,
+            lookup(&path, line, field(&rec, 1))?,
+        );
         let source = match field(&rec, 3) {
             "" => None,
             s => Some(lookup(&path, line, s)?),
         };
-        labels.pairs.insert(ordered(a, b), (field(&rec, 2).to_string(), source));
+        labels
+            .pairs
+            .insert(ordered(a, b), (field(&rec, 2).to_string(), source));
     }
     let path = dir.join("other_links.csv");
     if path.is_file() {
         for (k, rec) in records(&path)?.into_iter().enumerate() {
-            let (a, b) = (lookup(&path, k + 2, field(&rec, 0))?, lookup(&path, k + 2, field(&rec, 1))?);
+            let (a, b) = (
+                lookup(&path, k + 2, field(&rec, 0))?,
+                lookup(&path, k + 2, field(&rec, 1))?,
+            );
             labels.linked.insert(ordered(a, b));
         }
     }
@@ -337,11 +409,17 @@ fn read_labels(dir: &Path, index: &HashMap<&str, u32>, n: usize) -> anyhow::Resu
     if path.is_file() {
         for (k, rec) in records(&path)?.into_iter().enumerate() {
             let i = lookup(&path, k + 2, field(&rec, 0))?;
-            let line: usize = field(&rec, 1)
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{}: line {}: bad line number", path.display(), k + 2))?;
-            let kind = Kind::parse(field(&rec, 2))
-                .ok_or_else(|| anyhow::anyhow!("{}: line {}: unknown type {:?}", path.display(), k + 2, field(&rec, 2)))?;
+            let line: usize = field(&rec, 1).parse().map_err(|_| {
+                anyhow::anyhow!("{}: line {}: bad line number", path.display(), k + 2)
+            })?;
+            let kind = Kind::parse(field(&rec, 2)).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: line {}: unknown type {:?}",
+                    path.display(),
+                    k + 2,
+                    field(&rec, 2)
+                )
+            })?;
             labels.boilerplate.insert((i, line), kind);
         }
     }
@@ -349,7 +427,8 @@ fn read_labels(dir: &Path, index: &HashMap<&str, u32>, n: usize) -> anyhow::Resu
 }
 
 fn records(path: &Path) -> anyhow::Result<Vec<csv::StringRecord>> {
-    let mut r = csv::Reader::from_path(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let mut r =
+        csv::Reader::from_path(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     r.records()
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))

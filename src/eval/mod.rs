@@ -129,7 +129,10 @@ impl Report {
     }
 
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+        self.metrics
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
     }
 
     pub fn render(&self) -> String {
@@ -247,7 +250,14 @@ pub fn f3(x: f64) -> String {
 pub fn best_threshold(scored: &mut [(f64, bool)]) -> (f64, Prf) {
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let positives = scored.iter().filter(|x| x.1).count() as u64;
-    let mut best = (f64::INFINITY, Prf { tp: 0, fp: 0, fn_: positives });
+    let mut best = (
+        f64::INFINITY,
+        Prf {
+            tp: 0,
+            fp: 0,
+            fn_: positives,
+        },
+    );
     let mut cur = best.1;
     let mut k = 0;
     while k < scored.len() {
@@ -313,7 +323,12 @@ pub fn parse_floors(text: &str) -> anyhow::Result<Vec<Floor>> {
             continue;
         }
         let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-        let bad = || anyhow::anyhow!("line {}: expected `metric,>=,value` or `metric,<=,value`", k + 1);
+        let bad = || {
+            anyhow::anyhow!(
+                "line {}: expected `metric,>=,value` or `metric,<=,value`",
+                k + 1
+            )
+        };
         if cols.len() != 3 {
             return Err(bad());
         }
@@ -339,8 +354,14 @@ pub fn check_floors(report: &Report, floors: &[Floor]) -> Vec<String> {
         .iter()
         .filter_map(|f| match report.get(&f.metric) {
             None => Some(format!("{}: not measured", f.metric)),
-            Some(v) if f.at_least && v < f.bound => Some(format!("{} = {v:.4}, below its floor {}", f.metric, f.bound)),
-            Some(v) if !f.at_least && v > f.bound => Some(format!("{} = {v:.4}, above its ceiling {}", f.metric, f.bound)),
+            Some(v) if f.at_least && v < f.bound => Some(format!(
+                "{} = {v:.4}, below its floor {}",
+                f.metric, f.bound
+            )),
+            Some(v) if !f.at_least && v > f.bound => Some(format!(
+                "{} = {v:.4}, above its ceiling {}",
+                f.metric, f.bound
+            )),
             Some(_) => None,
         })
         .collect()
@@ -352,7 +373,11 @@ mod tests {
 
     #[test]
     fn prf_counts() {
-        let p = Prf { tp: 8, fp: 2, fn_: 8 };
+        let p = Prf {
+            tp: 8,
+            fp: 2,
+            fn_: 8,
+        };
         assert!((p.precision() - 0.8).abs() < 1e-9);
         assert!((p.recall() - 0.5).abs() < 1e-9);
         assert!((p.f1() - 16.0 / 26.0).abs() < 1e-9);
@@ -360,10 +385,23 @@ mod tests {
 
     #[test]
     fn best_threshold_separates_when_it_can() {
-        let mut s = vec![(0.9, true), (0.8, true), (0.7, false), (0.6, true), (0.1, false)];
+        let mut s = vec![
+            (0.9, true),
+            (0.8, true),
+            (0.7, false),
+            (0.6, true),
+            (0.1, false),
+        ];
         let (t, prf) = best_threshold(&mut s);
         assert_eq!(t, 0.6);
-        assert_eq!(prf, Prf { tp: 3, fp: 1, fn_: 0 });
+        assert_eq!(
+            prf,
+            Prf {
+                tp: 3,
+                fp: 1,
+                fn_: 0
+            }
+        );
     }
 
     #[test]
@@ -383,6 +421,10 @@ mod tests {
         assert_eq!(broken.len(), 1);
         assert!(broken[0].starts_with("fpr"));
         assert!(parse_floors("copy_f1,>,0.9").is_err());
-        assert_eq!(check_floors(&Report::default(), &f).len(), 2, "missing metrics break floors");
+        assert_eq!(
+            check_floors(&Report::default(), &f).len(),
+            2,
+            "missing metrics break floors"
+        );
     }
 }

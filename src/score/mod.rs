@@ -357,7 +357,8 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
         && s.edit_similarity >= p.partial_edit
         && s.density >= p.partial_density)
         || (s.copied_narration_words >= p.passage_words
-            && s.copied_narration_words as f32 / s.verbatim_sentences.max(1) as f32 >= p.passage_sentence_words)
+            && s.copied_narration_words as f32 / s.verbatim_sentences.max(1) as f32
+                >= p.passage_sentence_words)
     {
         Relation::PartialCopy
     } else if verbatim_share >= p.reworded_share && short < p.partial_containment {
