@@ -25,12 +25,21 @@ struct Csv {
 
 fn read_csv(path: &Path) -> Csv {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().expect("header").iter().map(String::from).collect();
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = r
         .records()
         .map(|rec| {
             let rec = rec.expect("record");
-            header.iter().cloned().zip(rec.iter().map(String::from)).collect()
+            header
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
         })
         .collect();
     Csv { header, rows }
@@ -55,22 +64,48 @@ fn name(path: &str) -> &str {
 #[test]
 fn sample_copies_form_one_family_and_independent_reports_stay_out() {
     let (o, out) = scan_sample();
-    assert_eq!(o.status.code(), Some(1), "copies found -> exit 1; stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "copies found -> exit 1; stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let fams = read_csv(&out.path().join("families.csv"));
-    assert_eq!(fams.header, ["family", "size", "original", "source_outside_folder", "members"]);
+    assert_eq!(
+        fams.header,
+        [
+            "family",
+            "size",
+            "original",
+            "source_outside_folder",
+            "members"
+        ]
+    );
     let family_of_original = fams
         .rows
         .iter()
         .find(|r| r["members"].split(' ').any(|m| name(m) == "a07.txt"))
         .expect("the original is in a family");
     let members: BTreeSet<&str> = family_of_original["members"].split(' ').map(name).collect();
-    for copy in ["a03.txt", "a11.txt", "a01.txt", "a09.txt", "a05.txt", "a08.txt"] {
-        assert!(members.contains(copy), "{copy} should be in the family of a07: {members:?}");
+    for copy in [
+        "a03.txt", "a11.txt", "a01.txt", "a09.txt", "a05.txt", "a08.txt",
+    ] {
+        assert!(
+            members.contains(copy),
+            "{copy} should be in the family of a07: {members:?}"
+        );
     }
     for other in ["a02.txt", "a10.txt", "a06.txt", "a04.txt"] {
-        assert!(!members.contains(other), "{other} is not a copy: {members:?}");
+        assert!(
+            !members.contains(other),
+            "{other} is not a copy: {members:?}"
+        );
     }
-    assert_eq!(name(&family_of_original["original"]), "a07.txt", "the dated wire story is the original");
+    assert_eq!(
+        name(&family_of_original["original"]),
+        "a07.txt",
+        "the dated wire story is the original"
+    );
 }
 
 #[test]
@@ -100,13 +135,19 @@ fn sample_pairs_name_relation_and_source() {
     );
 
     if let Some(indep) = find("a02.txt", "a07.txt") {
-        assert_eq!(indep["is_copy"], "false", "independent report is not a copy: {indep:?}");
+        assert_eq!(
+            indep["is_copy"], "false",
+            "independent report is not a copy: {indep:?}"
+        );
         assert_eq!(indep["relation"], "same_story");
     }
     for r in &pairs.rows {
         let unrelated = ["a04.txt", "a06.txt"];
         if unrelated.contains(&name(&r["a"])) || unrelated.contains(&name(&r["b"])) {
-            assert_eq!(r["is_copy"], "false", "unrelated article paired as copy: {r:?}");
+            assert_eq!(
+                r["is_copy"], "false",
+                "unrelated article paired as copy: {r:?}"
+            );
         }
     }
 }
@@ -120,17 +161,32 @@ fn sample_boilerplate_is_typed_and_kept_as_evidence() {
     let found: BTreeSet<(String, String)> = bp
         .rows
         .iter()
-        .map(|r| (format!("{}:{}", name(&r["path"]), r["line"]), r["type"].clone()))
+        .map(|r| {
+            (
+                format!("{}:{}", name(&r["path"]), r["line"]),
+                r["type"].clone(),
+            )
+        })
         .collect();
     let mut hits = 0;
     for l in &labels.rows {
-        let key = (format!("{}:{}", l["file"], l["line_number_1_based"]), l["type"].clone());
+        let key = (
+            format!("{}:{}", l["file"], l["line_number_1_based"]),
+            l["type"].clone(),
+        );
         hits += usize::from(found.contains(&key));
     }
     let recall = hits as f64 / labels.rows.len() as f64;
-    assert!(recall >= 0.8, "typed boilerplate recall on the sample {recall:.2} < 0.8");
+    assert!(
+        recall >= 0.8,
+        "typed boilerplate recall on the sample {recall:.2} < 0.8"
+    );
     let articles = read_csv(&out.path().join("articles.csv"));
-    let farm = articles.rows.iter().find(|r| name(&r["path"]) == "a03.txt").expect("a03 listed");
+    let farm = articles
+        .rows
+        .iter()
+        .find(|r| name(&r["path"]) == "a03.txt")
+        .expect("a03 listed");
     assert!(farm["boilerplate_types"].contains("share_bar"), "{farm:?}");
     assert!(farm["boilerplate_types"].contains("nav_menu"), "{farm:?}");
 }
@@ -140,14 +196,24 @@ fn articles_report_has_metadata_and_roles() {
     let (_, out) = scan_sample();
     let articles = read_csv(&out.path().join("articles.csv"));
     assert_eq!(articles.rows.len(), 11);
-    let by_name: HashMap<&str, &HashMap<String, String>> =
-        articles.rows.iter().map(|r| (name(&r["path"]), r)).collect();
+    let by_name: HashMap<&str, &HashMap<String, String>> = articles
+        .rows
+        .iter()
+        .map(|r| (name(&r["path"]), r))
+        .collect();
     assert_eq!(by_name["a07.txt"]["date"], "2025-03-04", "date prefix read");
     assert_eq!(by_name["a07.txt"]["role"], "original");
     assert_eq!(by_name["a09.txt"]["role"], "copy");
     assert_eq!(by_name["a04.txt"]["role"], "independent");
-    assert!(!by_name["a03.txt"]["url"].is_empty(), "stamp URL read: {:?}", by_name["a03.txt"]);
-    assert!(by_name["a07.txt"]["path"].starts_with("articles/"), "paths relative to DIR");
+    assert!(
+        !by_name["a03.txt"]["url"].is_empty(),
+        "stamp URL read: {:?}",
+        by_name["a03.txt"]
+    );
+    assert!(
+        by_name["a07.txt"]["path"].starts_with("articles/"),
+        "paths relative to DIR"
+    );
 }
 
 /// Builds a folder of awkward inputs next to two real copies.
@@ -162,7 +228,11 @@ fn awkward_folder() -> tempfile::TempDir {
     latin1.extend_from_slice(b"\nCaf\xe9 owners in the district welcomed the findings.\n");
     fs::write(dir.path().join("latin1.txt"), latin1).expect("write");
     fs::write(dir.path().join("empty.txt"), "\n  \n").expect("write");
-    fs::write(dir.path().join("binary.txt"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").expect("write");
+    fs::write(
+        dir.path().join("binary.txt"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    )
+    .expect("write");
     fs::write(dir.path().join("notes.md"), "# not an article").expect("write");
     fs::write(
         dir.path().join("formula.txt"),
@@ -178,28 +248,65 @@ fn awkward_folder() -> tempfile::TempDir {
 fn bad_inputs_are_reported_by_name_and_the_run_goes_on() {
     let dir = awkward_folder();
     let out = tempfile::tempdir().expect("tempdir");
-    let o = spinscan(&["scan", dir.path().to_str().expect("utf-8"), "--out", out.path().to_str().expect("utf-8"), "-q"]);
+    let o = spinscan(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--out",
+        out.path().to_str().expect("utf-8"),
+        "-q",
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "the copy is still found; stderr: {stderr}");
-    for (file, what) in [("empty.txt", "empty"), ("binary.txt", "binary"), ("latin1.txt", "UTF-8")] {
-        let line = stderr.lines().find(|l| l.contains(file)).unwrap_or_else(|| panic!("no error for {file}: {stderr}"));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the copy is still found; stderr: {stderr}"
+    );
+    for (file, what) in [
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("latin1.txt", "UTF-8"),
+    ] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("no error for {file}: {stderr}"));
         assert!(line.contains(what), "{line}");
     }
     assert!(stderr.contains("loop"), "symlink loop reported: {stderr}");
     let articles = read_csv(&out.path().join("articles.csv"));
     let paths: BTreeSet<&str> = articles.rows.iter().map(|r| r["path"].as_str()).collect();
     assert!(paths.contains("nested/deeper/copy.txt"), "{paths:?}");
-    assert!(paths.contains("latin1.txt"), "invalid UTF-8 is replaced, not dropped");
+    assert!(
+        paths.contains("latin1.txt"),
+        "invalid UTF-8 is replaced, not dropped"
+    );
     assert!(!paths.contains("empty.txt") && !paths.contains("binary.txt"));
-    let latin = articles.rows.iter().find(|r| r["path"] == "latin1.txt").expect("listed");
+    let latin = articles
+        .rows
+        .iter()
+        .find(|r| r["path"] == "latin1.txt")
+        .expect("listed");
     assert!(latin["notes"].contains("invalid UTF-8"), "{latin:?}");
-    let formula = articles.rows.iter().find(|r| r["path"] == "formula.txt").expect("listed");
-    assert!(formula["title"].starts_with("'="), "formula neutralised: {:?}", formula["title"]);
+    let formula = articles
+        .rows
+        .iter()
+        .find(|r| r["path"] == "formula.txt")
+        .expect("listed");
+    assert!(
+        formula["title"].starts_with("'="),
+        "formula neutralised: {:?}",
+        formula["title"]
+    );
 }
 
 #[test]
 fn missing_folder_is_an_error_naming_it() {
-    let o = spinscan(&["scan", "/definitely/not/here", "--out", "/tmp/unused-spinscan-out"]);
+    let o = spinscan(&[
+        "scan",
+        "/definitely/not/here",
+        "--out",
+        "/tmp/unused-spinscan-out",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("/definitely/not/here"), "{stderr}");
@@ -213,8 +320,18 @@ fn folder_without_copies_exits_zero() {
     fs::copy(sample.join("a07.txt"), dir.path().join("story.txt")).expect("copy");
     fs::copy(sample.join("a04.txt"), dir.path().join("science.txt")).expect("copy");
     let out = tempfile::tempdir().expect("tempdir");
-    let o = spinscan(&["scan", dir.path().to_str().expect("utf-8"), "--out", out.path().to_str().expect("utf-8")]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = spinscan(&[
+        "scan",
+        dir.path().to_str().expect("utf-8"),
+        "--out",
+        out.path().to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("2 articles"), "summary on stdout: {stdout}");
     assert_eq!(read_csv(&out.path().join("families.csv")).rows.len(), 0);
@@ -225,7 +342,13 @@ fn unwritable_report_folder_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let blocker = dir.path().join("file-not-folder");
     fs::write(&blocker, "x").expect("write");
-    let o = spinscan(&["scan", sample_dir().to_str().expect("utf-8"), "--out", blocker.to_str().expect("utf-8"), "-q"]);
+    let o = spinscan(&[
+        "scan",
+        sample_dir().to_str().expect("utf-8"),
+        "--out",
+        blocker.to_str().expect("utf-8"),
+        "-q",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("file-not-folder"));
 }
@@ -235,5 +358,8 @@ fn help_shows_examples_and_exit_codes() {
     let o = spinscan(&["scan", "--help"]);
     assert_eq!(o.status.code(), Some(0));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("Examples:") && text.contains("Exit codes"), "{text}");
+    assert!(
+        text.contains("Examples:") && text.contains("Exit codes"),
+        "{text}"
+    );
 }

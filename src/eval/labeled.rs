@@ -41,8 +41,8 @@ impl Split {
     fn keeps(self, family: &str) -> bool {
         match self {
             Split::All => true,
-            Split::Fit => hash64(family.as_bytes()) % 2 == 0,
-            Split::Test => hash64(family.as_bytes()) % 2 == 1,
+            Split::Fit => hash64(family.as_bytes()).is_multiple_of(2),
+            Split::Test => !hash64(family.as_bytes()).is_multiple_of(2),
         }
     }
 }
