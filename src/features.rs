@@ -48,6 +48,10 @@ pub struct ArticleFeatures {
     pub words: u32,
     /// Hashes of word 5-grams (lower-cased surface words), sorted and deduplicated.
     pub shingles: Vec<u64>,
+    /// The 5-grams of narration: words outside quotation marks only (a quote breaks the run).
+    /// Independent reports of one event share official quotes; rewrites and copies also share
+    /// the reporter's own wording.
+    pub narration_shingles: Vec<u64>,
     /// Content terms (stems and numbers) with their counts, sorted by hash.
     pub terms: Vec<(u64, u16)>,
     /// Sentences in reading order.
@@ -120,18 +124,30 @@ impl Language {
 pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     let mut f = ArticleFeatures::default();
     let mut stream: Vec<u64> = Vec::new(); // all words, for shingles
+    let mut narration: Vec<Option<u64>> = Vec::new(); // None where a quoted word breaks the run
     let mut term_counts: HashMap<u64, u16, IdBuild> = HashMap::default();
     let mut names = Vec::new();
     let mut numbers = Vec::new();
     for paragraph in paragraphs {
         let folded = text::fold_chars(paragraph);
         collect_quotes(&folded, lang, &mut f.quotes);
+        // Quotation state is tracked through the paragraph: a quote may span sentences.
+        let mut inside_quote = false;
+        let mut scanned = 0; // byte offset in `folded` up to which quote marks were counted
         for sentence in text::sentences(&folded) {
+            let offset = sentence.as_ptr() as usize - folded.as_ptr() as usize;
             let mut s = Sentence::default();
             for (k, w) in text::words(sentence).iter().enumerate() {
+                let at = offset + w.start;
+                if at > scanned {
+                    let marks = folded[scanned..at].matches('"').count();
+                    inside_quote ^= marks % 2 == 1;
+                    scanned = at;
+                }
                 let lower = w.text.to_lowercase();
                 let word_hash = tagged_hash(TAG_WORD, &lower);
                 stream.push(word_hash);
+                narration.push((!inside_quote).then_some(word_hash));
                 s.words.push(word_hash as u32);
                 let term = if w.has_digit() {
                     let n = normalise_number(&lower);
@@ -170,6 +186,15 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     }
     f.words = stream.len() as u32;
     f.shingles = shingles(&stream);
+    f.narration_shingles = narration
+        .split(Option::is_none)
+        .flat_map(|run| {
+            let words: Vec<u64> = run.iter().flatten().copied().collect();
+            shingles(&words)
+        })
+        .collect();
+    f.narration_shingles.sort_unstable();
+    f.narration_shingles.dedup();
     f.terms = term_counts.into_iter().collect();
     f.terms.sort_unstable();
     names.sort_unstable();
@@ -411,6 +436,19 @@ mod tests {
         );
         assert_eq!(f.quotes.len(), 1);
         assert!(f.quotes[0].len() >= 4);
+    }
+
+    #[test]
+    fn narration_shingles_leave_out_quoted_words() {
+        let lang = Language::english();
+        let f = extract(
+            &["Officials said on Monday \"we will rebuild the harbour wall soon\" and then left the building quickly."],
+            &lang,
+        );
+        // Narration runs: "officials said on monday" (4 words: no 5-gram) and
+        // "and then left the building quickly" (6 words: two 5-grams).
+        assert_eq!(f.narration_shingles.len(), 2);
+        assert!(f.shingles.len() > 10);
     }
 
     #[test]

@@ -13,6 +13,9 @@ Labeled sets (the format is detected from the folder):
   semeval   SemEval-2022 Task 8 English pairs: how often same-story pairs that share no wording
             are wrongly called copies
   msrp      MSRP sentence pairs: precision/recall of the sentence-alignment scorer
+  real-dev  real pages you collected for ../shared/eval/real-dev/families.csv, listed in
+            DIR/manifest.csv (file,url,family,role,derives_from_url[,found]): copy pairs, the
+            rewrite-vs-independent hard subset, direction and families, beside the baselines
 
 Examples:
   spinscan eval ../shared/eval/spun-dev
@@ -67,6 +70,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         Format::Pan13 => eval::pan13::evaluate(&args.dir, &params)?,
         Format::SemEval => eval::semeval::evaluate(&args.dir, &params)?,
         Format::Msrp => eval::msrp::evaluate(&args.dir, &params)?,
+        Format::RealDev => eval::realdev::evaluate(&args.dir, &opts)?,
     };
     report.write(&args.out)?;
     if args.metrics_only {

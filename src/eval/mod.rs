@@ -9,6 +9,7 @@ pub mod baselines;
 pub mod labeled;
 pub mod msrp;
 pub mod pan13;
+pub mod realdev;
 pub mod semeval;
 
 use std::fmt::Write as _;
@@ -27,6 +28,8 @@ pub enum Format {
     SemEval,
     /// Microsoft Research Paraphrase Corpus TSVs.
     Msrp,
+    /// Real pages: `manifest.csv` (file, url, family, role, derives_from_url) + page texts.
+    RealDev,
 }
 
 impl Format {
@@ -39,6 +42,8 @@ impl Format {
             Some(Format::SemEval)
         } else if dir.join("msr_paraphrase_test.txt").is_file() {
             Some(Format::Msrp)
+        } else if dir.join("manifest.csv").is_file() {
+            Some(Format::RealDev)
         } else {
             None
         }
@@ -50,6 +55,7 @@ impl Format {
             Format::Pan13 => "pan13",
             Format::SemEval => "semeval",
             Format::Msrp => "msrp",
+            Format::RealDev => "real-dev",
         }
     }
 }

@@ -110,6 +110,15 @@ pub struct Params {
     /// in-order alignment). Real rewrites keep fragments of wording ("was the target of an
     /// assassination attempt"); independent reports share names and quotes, rarely phrasing.
     pub rewrite_edit_weight: f32,
+    /// A rewrite that keeps some of the reporter's own wording: at least this many shared
+    /// narration 5-grams (outside quotation marks; independent reports share quotes, not
+    /// narration)...
+    pub narration_shingles: u32,
+    /// ...with a rewrite score of at least this...
+    pub narration_rewrite_score: f32,
+    /// ...and aligned sentences following each other closely (see [`Signals::density`]), not
+    /// scattered matches.
+    pub narration_density: f32,
     /// Spin: aligned sentences keep their skeleton (edit similarity this high)...
     pub spin_edit: f32,
     /// ...both articles align this much...
@@ -139,6 +148,9 @@ impl Params {
         rewrite_score: 0.28,
         rewrite_score_short: 0.40,
         rewrite_edit_weight: 0.33,
+        narration_shingles: 6,
+        narration_rewrite_score: 0.20,
+        narration_density: 0.35,
         spin_edit: 0.85,
         spin_alignment: 0.70,
         spin_density: 0.90,
@@ -170,6 +182,12 @@ impl Params {
             "skip_cosine" => &mut self.skip_cosine,
             "passage_sentence_words" => &mut self.passage_sentence_words,
             "reworded_share" => &mut self.reworded_share,
+            "narration_rewrite_score" => &mut self.narration_rewrite_score,
+            "narration_density" => &mut self.narration_density,
+            "narration_shingles" => {
+                self.narration_shingles = value.max(0.0).round() as u32;
+                return Ok(());
+            }
             "passage_words" => {
                 self.passage_words = value.max(0.0).round() as u32;
                 return Ok(());
@@ -197,6 +215,8 @@ pub struct Signals {
     pub containment_ab: f32,
     pub containment_ba: f32,
     pub jaccard5: f32,
+    /// Word 5-grams of narration (outside quotation marks) the two share.
+    pub narration_shared: u32,
     pub cosine: f32,
     pub align_ab: f32,
     pub align_ba: f32,
@@ -240,6 +260,7 @@ pub struct PairScore {
 /// An article's features with the folder's weights applied, ready for many comparisons.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
+    narration_shingles: Vec<u64>,
     shingles: Vec<u64>,
     /// Content terms with tf * weight, sorted by term.
     doc: Vec<(u64, f32)>,
@@ -282,6 +303,7 @@ impl Prepared {
         kept.dedup_by_key(|&mut (t, _)| t);
         let kept_weight = kept.iter().map(|(_, x)| x).sum();
         Prepared {
+            narration_shingles: f.narration_shingles.clone(),
             shingles: f.shingles.clone(),
             doc,
             doc_norm,
@@ -310,6 +332,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     if union > 0 {
         s.jaccard5 = shared as f32 / union as f32;
     }
+    s.narration_shared = intersect_count(&a.narration_shingles, &b.narration_shingles) as u32;
     if a.doc_norm > 0.0 && b.doc_norm > 0.0 {
         s.cosine = weighted_dot(&a.doc, &b.doc) / (a.doc_norm * b.doc_norm);
     }
@@ -369,7 +392,11 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
         } else {
             Relation::Unrelated
         }
-    } else if rewrite >= rewrite_bar {
+    } else if rewrite >= rewrite_bar
+        || (s.narration_shared >= p.narration_shingles
+            && rewrite >= p.narration_rewrite_score
+            && s.density >= p.narration_density)
+    {
         if s.edit_similarity >= p.spin_edit
             && both_aligned >= p.spin_alignment
             && s.density >= p.spin_density
