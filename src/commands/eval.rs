@@ -70,7 +70,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         Format::Pan13 => eval::pan13::evaluate(&args.dir, &params)?,
         Format::SemEval => eval::semeval::evaluate(&args.dir, &params)?,
         Format::Msrp => eval::msrp::evaluate(&args.dir, &params)?,
-        Format::RealDev => eval::realdev::evaluate(&args.dir, &opts)?,
+        Format::RealDev => eval::realdev::evaluate(&args.dir, &opts, split)?,
     };
     report.write(&args.out)?;
     if args.metrics_only {

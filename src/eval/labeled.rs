@@ -38,7 +38,8 @@ impl Split {
         }
     }
 
-    fn keeps(self, family: &str) -> bool {
+    /// Whether a family (by its id) belongs to this split.
+    pub fn keeps(self, family: &str) -> bool {
         match self {
             Split::All => true,
             Split::Fit => hash64(family.as_bytes()).is_multiple_of(2),

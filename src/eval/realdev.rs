@@ -16,6 +16,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::baselines::{jaccard5, TfIdf};
+use super::labeled::Split;
 use super::{adjusted_rand_index, best_threshold, f3, ratio, Format, Prf, Report, Table};
 use crate::pipeline::{self, Options};
 
@@ -29,7 +30,7 @@ struct Page {
     derives_from: String,
 }
 
-pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
+pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Report> {
     let manifest = dir.join("manifest.csv");
     let mut reader = csv::Reader::from_path(&manifest)
         .map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
@@ -84,7 +85,7 @@ pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
             derives_from: get(c_from),
         });
     }
-    pages.retain(|p| p.role != "unsure");
+    pages.retain(|p| p.role != "unsure" && split.keeps(&p.family));
     let set = dir
         .file_name()
         .map_or("real-dev".into(), |n| n.to_string_lossy().into_owned());

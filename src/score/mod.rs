@@ -142,7 +142,7 @@ impl Params {
         partial_sentence_share: 0.60,
         partial_edit: 0.95,
         partial_density: 0.80,
-        passage_words: 60,
+        passage_words: 40,
         passage_sentence_words: 10.0,
         reworded_share: 0.6,
         rewrite_score: 0.28,
