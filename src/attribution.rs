@@ -103,21 +103,24 @@ pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Dir
     let s = &p.signals;
     // Small differences are noise (a changed title, a caption); only a clear asymmetry counts.
     let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
-    let covered = s
-        .containment_ab
-        .max(s.align_ab)
-        .max(s.containment_ba.max(s.align_ba));
-    if covered >= WHOLE_TEXT_COVERAGE {
-        // One text is (nearly) all inside the other: a truncated copy or a summary is
-        // contained in its source, not the other way round.
-        e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
-        e += 1.5 * dead_zone(s.align_ab - s.align_ba);
-        // Copies drop names and numbers (condensing, truncating) far more often than they add them.
-        e += 3.0 * dead_zone(s.kept_ab - s.kept_ba);
-    } else {
-        // A passage shared by two longer texts: it was lifted out of the text it makes a larger
-        // share of, into a text where it is a smaller part among other material.
-        e -= 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+    match p.relation {
+        Relation::VerbatimCopy | Relation::PartialCopy => {
+            if s.containment_ab.max(s.containment_ba) >= WHOLE_TEXT_COVERAGE {
+                // One text is (nearly) all inside the other: a truncated copy is contained in
+                // its source, not the other way round.
+                e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+            } else {
+                // A passage shared by two longer texts: it was lifted out of the text it makes
+                // a larger share of, into a text where it is a smaller part among other material.
+                e -= 2.0 * dead_zone(s.containment_ab - s.containment_ba);
+            }
+        }
+        _ => {
+            // Reworded copies: a summary or a condensed rewrite aligns into its source, not the
+            // other way round, and drops names and numbers far more often than it adds them.
+            e += 1.5 * dead_zone(s.align_ab - s.align_ba);
+            e += 3.0 * dead_zone(s.kept_ab - s.kept_ba);
+        }
     }
     // The page with more content-farm marks is the republisher.
     e += 0.5 * (a.farm - b.farm);

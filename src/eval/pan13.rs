@@ -256,10 +256,11 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
     }
     r.notes.push(format!(
         "direction on the {directed} true positives called copies: source doc {right}, \
-         suspicious doc {wrong}, undecided {}. With no dates or page marks, containment and \
-         alignment asymmetry decide, and they assume a copy is contained in its source \
-         (truncation, summary); here the copy is the longer document, a book with a passage \
-         inserted, so the asymmetry points the wrong way",
+         suspicious doc {wrong}, undecided {}. With no dates or page marks, containment \
+         asymmetry decides: when neither text is mostly inside the other, the one whose larger \
+         share was taken is the source (a passage lifted into a longer text). A short source \
+         mostly contained in a long book looks like a truncated copy of it, which is where \
+         the wrong calls come from",
         directed - right - wrong
     ));
     r.notes.push(
