@@ -18,6 +18,9 @@ struct Match {
     sim: f32,
 }
 
+/// Fewest words for a copied sentence to count towards a copied passage.
+const PASSAGE_SENTENCE_WORDS: usize = 6;
+
 /// A term occurring in more sentences than this (and more than a tenth of them) is too common
 /// to propose sentence pairs; it still counts in the similarity of pairs proposed by others.
 const COMMON_POSTINGS: usize = 64;
@@ -91,6 +94,8 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
     // One-to-one in-order path, for the sentence pairs whose wording is compared.
     let (_, path) = best_chain(&matches, m, |x| x.sim, true);
     let (mut edit_sum, mut weight_sum) = (0.0, 0.0);
+    let mut run_words = 0u32; // the current run of consecutive copied narration sentences
+    let mut previous: Option<(u32, u32)> = None;
     for x in &path {
         let (i, j) = (x.i as usize, x.j as usize);
         let (wa, wb) = (&a.sentence_words[i], &b.sentence_words[j]);
@@ -99,11 +104,19 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
         let w = a.sentence_weight[i] + b.sentence_weight[j];
         edit_sum += e * w;
         weight_sum += w;
-        if e >= VERBATIM_SENTENCE {
+        let copied = e >= VERBATIM_SENTENCE;
+        if copied {
             s.verbatim_sentences += 1;
-            if !a.sentence_quoted[i] && !b.sentence_quoted[j] {
-                s.copied_narration_words += wa.len().min(wb.len()) as u32;
-            }
+        }
+        // Prose sentences only: short lines (list items, ticket details) are not a passage.
+        let prose = wa.len().min(wb.len()) >= PASSAGE_SENTENCE_WORDS;
+        if copied && prose && !a.sentence_quoted[i] && !b.sentence_quoted[j] {
+            let follows = previous.is_some_and(|(pi, pj)| pi + 1 == x.i && pj + 1 == x.j);
+            run_words = if follows { run_words } else { 0 } + wa.len().min(wb.len()) as u32;
+            s.copied_run_words = s.copied_run_words.max(run_words);
+            previous = Some((x.i, x.j));
+        } else {
+            previous = None;
         }
     }
     s.aligned_sentences = path.len() as u32;

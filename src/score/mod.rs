@@ -93,12 +93,12 @@ pub struct Params {
     pub partial_edit: f32,
     /// ...taken as a block (see [`Signals::density`]), not picked here and there (summaries).
     pub partial_density: f32,
-    /// Passage copy: this many words of copied narration (verbatim, unquoted sentences), in
-    /// sentences of at least `passage_sentence_words` words on average (prose, not lists of
-    /// short data lines), make a partial copy whatever the containment: a passage lifted into
-    /// a long document is a small share of it.
+    /// Passage copy: a run of consecutive sentences copied word for word, outside quotes, of
+    /// at least this many words makes a partial copy whatever the containment: a passage
+    /// lifted into a long document is a small share of it.
     pub passage_words: u32,
-    pub passage_sentence_words: f32,
+    /// ...when neither text is mostly aligned with the other.
+    pub passage_max_alignment: f32,
     /// A pair whose aligned sentences are mostly verbatim is not a rewrite (nothing was
     /// reworded) unless the shorter text is contained this much (summaries of a few sentences).
     pub reworded_share: f32,
@@ -143,7 +143,7 @@ impl Params {
         partial_edit: 0.95,
         partial_density: 0.80,
         passage_words: 40,
-        passage_sentence_words: 10.0,
+        passage_max_alignment: 0.7,
         reworded_share: 0.6,
         rewrite_score: 0.28,
         rewrite_score_short: 0.40,
@@ -180,8 +180,8 @@ impl Params {
             "same_story_kept" => &mut self.same_story_kept,
             "same_story_cosine" => &mut self.same_story_cosine,
             "skip_cosine" => &mut self.skip_cosine,
-            "passage_sentence_words" => &mut self.passage_sentence_words,
             "reworded_share" => &mut self.reworded_share,
+            "passage_max_alignment" => &mut self.passage_max_alignment,
             "narration_rewrite_score" => &mut self.narration_rewrite_score,
             "narration_density" => &mut self.narration_density,
             "narration_shingles" => {
@@ -226,9 +226,11 @@ pub struct Signals {
     pub aligned_sentences: u32,
     /// Of those, pairs whose wording is verbatim (edit similarity >= [`VERBATIM_SENTENCE`]).
     pub verbatim_sentences: u32,
-    /// Words in verbatim-aligned sentences that hold no quotation marks: copied narration, the
-    /// mark of a passage lifted into a longer text (shared quotes do not count).
-    pub copied_narration_words: u32,
+    /// Words in the longest run of consecutive sentences copied word for word (in the same
+    /// order on both sides) that hold no quotation marks: the mark of a passage lifted into a
+    /// longer text. Shared quotes do not count; nor do unchanged sentences scattered through a
+    /// spin or a summary.
+    pub copied_run_words: u32,
     /// Aligned sentences per sentence spanned by the alignment, on the side where that is
     /// lowest: near 1 when a block was taken whole (truncated copy, mashup), lower when
     /// sentences were picked here and there (summary).
@@ -370,42 +372,48 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     let score = short.max(rewrite).clamp(0.0, 1.0);
 
     let verbatim_share = s.verbatim_sentences as f32 / s.aligned_sentences.max(1) as f32;
+    let same_story =
+        s.kept_ab.max(s.kept_ba) >= p.same_story_kept && s.cosine >= p.same_story_cosine;
+    let reworded = rewrite >= rewrite_bar
+        || (s.narration_shared >= p.narration_shingles
+            && rewrite >= p.narration_rewrite_score
+            && s.density >= p.narration_density);
+    // Sentence for sentence, the same skeleton with words swapped, over both whole texts.
+    let spun = s.edit_similarity >= p.spin_edit
+        && both_aligned >= p.spin_alignment
+        && s.density >= p.spin_density;
+    // A block of whole paragraphs copied word for word.
+    let copied_block = short >= p.partial_containment
+        && s.verbatim_sentences >= p.partial_sentences
+        && verbatim_share >= p.partial_sentence_share
+        && s.edit_similarity >= p.partial_edit
+        && s.density >= p.partial_density;
+    // A passage of prose lifted into a text that is otherwise different (a summary that keeps
+    // its lead sentences is mostly covered by its source: that is a rewrite).
+    let lifted_passage = s.copied_run_words >= p.passage_words
+        && s.verbatim_sentences >= 2
+        && s.align_ab.max(s.align_ba) < p.passage_max_alignment;
     let relation = if short.min(long) >= p.verbatim_containment
         && verbatim_share >= p.verbatim_sentence_share
     {
         Relation::VerbatimCopy
-    } else if (short >= p.partial_containment
-        && s.verbatim_sentences >= p.partial_sentences
-        && verbatim_share >= p.partial_sentence_share
-        && s.edit_similarity >= p.partial_edit
-        && s.density >= p.partial_density)
-        || (s.copied_narration_words >= p.passage_words
-            && s.copied_narration_words as f32 / s.verbatim_sentences.max(1) as f32
-                >= p.passage_sentence_words)
-    {
+    } else if copied_block {
+        Relation::PartialCopy
+    } else if reworded && spun {
+        Relation::SpunCopy
+    } else if lifted_passage {
         Relation::PartialCopy
     } else if verbatim_share >= p.reworded_share && short < p.partial_containment {
         // What aligns is shared word for word and small: a shared block or quotes, not a
         // rewrite. Keep the story-level verdict.
-        if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+        if same_story {
             Relation::SameStory
         } else {
             Relation::Unrelated
         }
-    } else if rewrite >= rewrite_bar
-        || (s.narration_shared >= p.narration_shingles
-            && rewrite >= p.narration_rewrite_score
-            && s.density >= p.narration_density)
-    {
-        if s.edit_similarity >= p.spin_edit
-            && both_aligned >= p.spin_alignment
-            && s.density >= p.spin_density
-        {
-            Relation::SpunCopy
-        } else {
-            Relation::Rewrite
-        }
-    } else if s.kept_ab.max(s.kept_ba) >= p.same_story_kept || s.cosine >= p.same_story_cosine {
+    } else if reworded {
+        Relation::Rewrite
+    } else if same_story {
         Relation::SameStory
     } else {
         Relation::Unrelated
