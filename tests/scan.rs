@@ -234,6 +234,9 @@ fn awkward_folder() -> tempfile::TempDir {
     )
     .expect("write");
     fs::write(dir.path().join("notes.md"), "# not an article").expect("write");
+    let huge = fs::File::create(dir.path().join("huge.txt")).expect("create");
+    huge.set_len(17 * 1024 * 1024)
+        .expect("a sparse 17 MiB file");
     fs::write(
         dir.path().join("formula.txt"),
         "=HYPERLINK(\"http://evil.example\",\"click\") Council Opens New Library\n\nThe council opened a library on Monday after three years of building work in the old market hall, officials said.\n",

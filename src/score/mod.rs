@@ -71,10 +71,11 @@ impl Relation {
 
 /// Thresholds of the relation decision, in one place.
 ///
-/// Where they come from: read off the signal distributions per labeled relation on the
-/// synthetic spun-dev set (boilerplate removed) and checked on the five seed pages (three real
-/// rewrites, two independent reports) and on real pages (see EVALUATION.md once the evaluation
-/// harness exists).
+/// Where they come from: read off the per-relation signal distributions of the synthetic
+/// spun-dev set (boilerplate removed), checked against the five seed pages (three real rewrites,
+/// two independent reports) and the real-dev pages (rewrite and narration thresholds). Re-fit
+/// with `scripts/fit` (fit on one half of the families, report on the other); the figures and
+/// the fit/test comparison are in EVALUATION.md.
 #[derive(Debug, Clone, Copy)]
 pub struct Params {
     /// A sentence pair counts as aligned when its weighted similarity reaches this.
