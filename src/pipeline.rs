@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::attribution::{self, ArticleEvidence, Direction, Origin, PageMarks};
 use crate::boilerplate::{self, Kind, Lexicon};
 use crate::features::{self, ArticleFeatures, Language, Weights};
-use crate::ingest::{self, Article, Metadata, Problem};
+use crate::ingest::{self, Article, JsonFields, Metadata, Problem};
 use crate::score::{self, PairScore, Params, Prepared, Relation};
 use crate::{candidates, families};
 
@@ -27,6 +27,8 @@ pub struct Options {
     pub progress: bool,
     /// Keep every article's features in the analysis (the evaluation's baselines use them).
     pub keep_features: bool,
+    /// Field names for JSON-lines input.
+    pub json_fields: JsonFields,
 }
 
 impl Default for Options {
@@ -37,6 +39,7 @@ impl Default for Options {
             params: Params::DEFAULT,
             progress: false,
             keep_features: false,
+            json_fields: JsonFields::default(),
         }
     }
 }
@@ -142,29 +145,27 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let found = ingest::discover(root)?;
     let mut problems = found.problems;
     let bar = progress(opts.progress, found.files.len() as u64, "reading");
-    let read: Vec<Result<Article, Problem>> = found
+    let read: Vec<(Vec<Article>, Vec<Problem>)> = found
         .files
         .par_iter()
         .map(|f| {
-            let r = ingest::read_article(root, f);
+            let r = ingest::read_file(root, f, &opts.json_fields);
             bar.inc(1);
             r
         })
         .collect();
     bar.finish_and_clear();
     let mut articles = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok(a) => {
-                if a.invalid_utf8 {
-                    problems.push(Problem {
-                        path: a.path.clone(),
-                        message: "invalid UTF-8; bad bytes replaced".into(),
-                    });
-                }
-                articles.push(a);
+    for (arts, probs) in read {
+        problems.extend(probs);
+        for a in arts {
+            if a.invalid_utf8 {
+                problems.push(Problem {
+                    path: a.path.clone(),
+                    message: "invalid UTF-8; bad bytes replaced".into(),
+                });
             }
-            Err(p) => problems.push(p),
+            articles.push(a);
         }
     }
 
@@ -173,7 +174,15 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .par_iter()
         .map(|a| {
             let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
-            boilerplate::label_lines(&lines, &lexicon)
+            let mut l = boilerplate::label_lines(&lines, &lexicon);
+            // Lines an HTML extractor left out of the body are boilerplate even when no
+            // rule names their type.
+            for (i, outside) in a.outside_body.iter().enumerate() {
+                if *outside && l[i].is_none() && !lines[i].trim().is_empty() {
+                    l[i] = Some(boilerplate::kind_of_discarded(lines[i]));
+                }
+            }
+            l
         })
         .collect();
     {
@@ -305,7 +314,9 @@ fn analyse_article(
     let is_bp = |i: usize| labels.get(i).copied().flatten().is_some();
     let title = ingest::title_line(&a.lines, is_bp);
     if let Some(t) = title {
-        a.meta.title = Some(a.lines[t].trim().to_string());
+        if a.meta.title.is_none() {
+            a.meta.title = Some(a.lines[t].trim().to_string());
+        }
     }
     let paragraphs: Vec<&str> = a
         .lines

@@ -73,3 +73,15 @@ impl fmt::Display for Kind {
 
 #[cfg(test)]
 mod tests;
+
+/// The type of a line a main-text extractor discarded but no rule typed: short link-like
+/// lines are navigation, anything else is page template.
+pub fn kind_of_discarded(line: &str) -> Kind {
+    let t = line.trim();
+    let words = t.split_whitespace().count();
+    if words <= 4 && !t.ends_with(['.', '!', '?']) {
+        Kind::NavMenu
+    } else {
+        Kind::Template
+    }
+}

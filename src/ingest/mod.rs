@@ -13,6 +13,51 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub mod html;
+pub mod jsonl;
+
+/// Field names of JSON-lines input (`--text-field` and friends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonFields {
+    pub text: String,
+    pub url: String,
+    pub title: String,
+    pub date: String,
+    pub author: String,
+}
+
+impl Default for JsonFields {
+    fn default() -> Self {
+        JsonFields {
+            text: "text".into(),
+            url: "url".into(),
+            title: "title".into(),
+            date: "date".into(),
+            author: "author".into(),
+        }
+    }
+}
+
+/// The input formats, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Text,
+    Html,
+    JsonLines,
+}
+
+impl InputFormat {
+    pub fn of(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" => Some(InputFormat::Text),
+            "html" | "htm" => Some(InputFormat::Html),
+            "jsonl" | "ndjson" => Some(InputFormat::JsonLines),
+            _ => None,
+        }
+    }
+}
+
 /// Files larger than this are reported and skipped: no news article is this long, and reading
 /// a multi-gigabyte log dropped into the folder would only exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -26,8 +71,12 @@ pub struct Article {
     /// been removed from its line (the date is in `meta.date`).
     pub lines: Vec<String>,
     pub meta: Metadata,
-    /// The input format (`txt` for now).
+    /// The input format: `txt`, `html` or `jsonl`.
     pub format: &'static str,
+    /// For formats whose parser knows the page layout (HTML): `true` for lines the main-text
+    /// extractor left out of the article body. Empty when the format has no such knowledge.
+    /// The boilerplate stage types these lines; they never reach the features.
+    pub outside_body: Vec<bool>,
     /// The file was not valid UTF-8; bad bytes were replaced with U+FFFD.
     pub invalid_utf8: bool,
     pub bytes: u64,
@@ -166,9 +215,7 @@ pub fn discover(root: &Path) -> anyhow::Result<Discovery> {
 }
 
 fn is_article_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+    InputFormat::of(path).is_some()
 }
 
 /// `path` relative to `root`, with `/` separators.
@@ -181,7 +228,33 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Reads one article file. Errors (unreadable, binary, empty, too large) name the file.
+/// Reads one input file: one article (`.txt`, `.html`) or many (`.jsonl`, one per line). A
+/// JSON-lines file is read as a stream, line by line, so it may be larger than memory allows
+/// for a single article; a bad line becomes a problem naming its line number.
+pub fn read_file(root: &Path, file: &Path, fields: &JsonFields) -> (Vec<Article>, Vec<Problem>) {
+    match InputFormat::of(file) {
+        Some(InputFormat::JsonLines) => {
+            let path = relative_path(root, file);
+            match fs::File::open(file) {
+                Ok(f) => jsonl::read_jsonl(&path, std::io::BufReader::new(f), fields),
+                Err(e) => (
+                    Vec::new(),
+                    vec![Problem {
+                        path,
+                        message: format!("cannot open: {e}"),
+                    }],
+                ),
+            }
+        }
+        _ => match read_article(root, file) {
+            Ok(a) => (vec![a], Vec::new()),
+            Err(p) => (Vec::new(), vec![p]),
+        },
+    }
+}
+
+/// Reads one single-article file (`.txt`, `.html`). Errors (unreadable, binary, empty, too
+/// large) name the file.
 pub fn read_article(root: &Path, file: &Path) -> Result<Article, Problem> {
     let path = relative_path(root, file);
     let fail = |message: String| Problem {
@@ -206,7 +279,10 @@ pub fn read_article(root: &Path, file: &Path) -> Result<Article, Problem> {
             "too large (over {MAX_FILE_BYTES} bytes); skipped"
         )));
     }
-    parse_article(path.clone(), &bytes).map_err(fail)
+    match InputFormat::of(file) {
+        Some(InputFormat::Html) => html::parse_html(path.clone(), &bytes).map_err(fail),
+        _ => parse_article(path.clone(), &bytes).map_err(fail),
+    }
 }
 
 /// Builds an [`Article`] from raw bytes. Separate from the file system so it can be tested and
@@ -238,6 +314,7 @@ pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
         lines,
         meta,
         format: "txt",
+        outside_body: Vec::new(),
         invalid_utf8,
         bytes: bytes.len() as u64,
     })
