@@ -133,75 +133,26 @@ impl Analysis {
 /// Runs every stage over the articles under `root`.
 pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let lang = Language::new(&opts.lang)?;
-    let mut lexicon = Lexicon::english();
-    if let Some(path) = &opts.lexicon {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("{}: cannot read lexicon: {e}", path.display()))?;
-        let user = Lexicon::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        lexicon.extend(user);
-    }
-
-    // Ingest.
     let found = ingest::discover(root)?;
-    let mut problems = found.problems;
-    let bar = progress(opts.progress, found.files.len() as u64, "reading");
-    let read: Vec<(Vec<Article>, Vec<Problem>)> = found
+    let files: Vec<(PathBuf, PathBuf)> = found
         .files
-        .par_iter()
-        .map(|f| {
-            let r = ingest::read_file(root, f, &opts.json_fields);
-            bar.inc(1);
-            r
-        })
+        .iter()
+        .map(|f| (root.to_path_buf(), f.clone()))
         .collect();
-    bar.finish_and_clear();
-    let mut articles = Vec::with_capacity(read.len());
-    for (arts, probs) in read {
-        problems.extend(probs);
-        for a in arts {
-            if a.invalid_utf8 {
-                problems.push(Problem {
-                    path: a.path.clone(),
-                    message: "invalid UTF-8; bad bytes replaced".into(),
-                });
-            }
-            articles.push(a);
-        }
-    }
+    let (cleaned, mut problems) = read_and_clean(&files, opts)?;
+    problems.splice(0..0, found.problems);
 
-    // Boilerplate.
-    let mut labels: Vec<Vec<Option<Kind>>> = articles
-        .par_iter()
-        .map(|a| {
-            let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
-            let mut l = boilerplate::label_lines(&lines, &lexicon);
-            // Lines an HTML extractor left out of the body are boilerplate even when no
-            // rule names their type.
-            for (i, outside) in a.outside_body.iter().enumerate() {
-                if *outside && l[i].is_none() && !lines[i].trim().is_empty() {
-                    l[i] = Some(boilerplate::kind_of_discarded(lines[i]));
-                }
-            }
-            l
-        })
-        .collect();
-    {
-        let all: Vec<Vec<&str>> = articles
-            .iter()
-            .map(|a| a.lines.iter().map(String::as_str).collect())
-            .collect();
-        boilerplate::mark_templates(&all, &mut labels);
-    }
-
-    // Features (and the title, the first content line shaped like a headline).
-    let bar = progress(opts.progress, articles.len() as u64, "analysing");
-    let extracted: Vec<(Analysed, ArticleFeatures)> = articles
+    // Features.
+    let bar = progress(opts.progress, cleaned.len() as u64, "analysing");
+    let extracted: Vec<(Analysed, ArticleFeatures)> = cleaned
         .into_par_iter()
-        .zip(labels.into_par_iter())
-        .map(|(a, l)| {
-            let r = analyse_article(a, &l, &lang);
+        .map(|c| {
+            let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
+            let feats = features::extract(&body, &lang);
+            let mut analysed = c.article;
+            analysed.words = feats.words;
             bar.inc(1);
-            r
+            (analysed, feats)
         })
         .collect();
     bar.finish_and_clear();
@@ -304,13 +255,85 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     })
 }
 
-/// Boilerplate evidence, title and features of one article. The article's text is dropped
-/// here: after this only compact features are kept.
-fn analyse_article(
-    mut a: Article,
-    labels: &[Option<Kind>],
-    lang: &Language,
-) -> (Analysed, ArticleFeatures) {
+/// An article after ingest and boilerplate: what the reports say about it, and the clean
+/// body text (one paragraph per entry) the features are built from.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub article: Analysed,
+    pub body: Vec<String>,
+}
+
+/// Ingest and boilerplate for a list of (root, file) pairs: reads every file, labels
+/// boilerplate (templates across all of them), picks titles, and keeps each article's clean
+/// body. `spinscan extract` shows exactly this; `run` builds features from it.
+pub fn read_and_clean(
+    files: &[(PathBuf, PathBuf)],
+    opts: &Options,
+) -> anyhow::Result<(Vec<Cleaned>, Vec<Problem>)> {
+    let mut lexicon = Lexicon::english();
+    if let Some(path) = &opts.lexicon {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read lexicon: {e}", path.display()))?;
+        let user = Lexicon::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        lexicon.extend(user);
+    }
+    let mut problems = Vec::new();
+    let bar = progress(opts.progress, files.len() as u64, "reading");
+    let read: Vec<(Vec<Article>, Vec<Problem>)> = files
+        .par_iter()
+        .map(|(root, f)| {
+            let r = ingest::read_file(root, f, &opts.json_fields);
+            bar.inc(1);
+            r
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut articles = Vec::with_capacity(read.len());
+    for (arts, probs) in read {
+        problems.extend(probs);
+        for a in arts {
+            if a.invalid_utf8 {
+                problems.push(Problem {
+                    path: a.path.clone(),
+                    message: "invalid UTF-8; bad bytes replaced".into(),
+                });
+            }
+            articles.push(a);
+        }
+    }
+
+    let mut labels: Vec<Vec<Option<Kind>>> = articles
+        .par_iter()
+        .map(|a| {
+            let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
+            let mut l = boilerplate::label_lines(&lines, &lexicon);
+            // Lines an HTML extractor left out of the body are boilerplate even when no
+            // rule names their type.
+            for (i, outside) in a.outside_body.iter().enumerate() {
+                if *outside && l[i].is_none() && !lines[i].trim().is_empty() {
+                    l[i] = Some(boilerplate::kind_of_discarded(lines[i]));
+                }
+            }
+            l
+        })
+        .collect();
+    {
+        let all: Vec<Vec<&str>> = articles
+            .iter()
+            .map(|a| a.lines.iter().map(String::as_str).collect())
+            .collect();
+        boilerplate::mark_templates(&all, &mut labels);
+    }
+    let cleaned = articles
+        .into_par_iter()
+        .zip(labels.into_par_iter())
+        .map(|(a, l)| clean_article(a, &l))
+        .collect();
+    Ok((cleaned, problems))
+}
+
+/// Title, boilerplate evidence and clean body of one article. The raw lines are dropped here.
+fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
     let is_bp = |i: usize| labels.get(i).copied().flatten().is_some();
     let title = ingest::title_line(&a.lines, is_bp);
     if let Some(t) = title {
@@ -318,17 +341,16 @@ fn analyse_article(
             a.meta.title = Some(a.lines[t].trim().to_string());
         }
     }
-    let paragraphs: Vec<&str> = a
+    let body: Vec<String> = a
         .lines
         .iter()
         .enumerate()
         .filter(|&(i, l)| !is_bp(i) && Some(i) != title && !l.trim().is_empty())
-        .map(|(_, l)| l.trim())
+        .map(|(_, l)| l.trim().to_string())
         .collect();
     if a.meta.title.is_none() {
-        a.meta.title = paragraphs.first().map(|p| first_words(p, 12));
+        a.meta.title = body.first().map(|p| first_words(p, 12));
     }
-    let feats = features::extract(&paragraphs, lang);
     let boilerplate: Vec<BoilerplateLine> = labels
         .iter()
         .enumerate()
@@ -349,19 +371,21 @@ fn analyse_article(
         share_bar: has(Kind::ShareBar),
         author_bio: has(Kind::AuthorBio),
     });
-    let analysed = Analysed {
-        path: a.path,
-        format: a.format,
-        meta: a.meta,
-        invalid_utf8: a.invalid_utf8,
-        words: feats.words,
-        boilerplate,
-        farm,
-        family: None,
-        role: Role::Independent,
-        copied_from: None,
-    };
-    (analysed, feats)
+    Cleaned {
+        article: Analysed {
+            path: a.path,
+            format: a.format,
+            meta: a.meta,
+            invalid_utf8: a.invalid_utf8,
+            words: 0,
+            boilerplate,
+            farm,
+            family: None,
+            role: Role::Independent,
+            copied_from: None,
+        },
+        body,
+    }
 }
 
 /// Articles stitched from verbatim parts of two or more articles that are not copies of each

@@ -7,7 +7,11 @@ use std::io::BufRead;
 use super::{Article, JsonFields, Problem};
 
 /// Reads articles from a JSON-lines stream. Article paths are `FILE#LINE` (1-based line).
-pub fn read_jsonl(path: &str, reader: impl BufRead, fields: &JsonFields) -> (Vec<Article>, Vec<Problem>) {
+pub fn read_jsonl(
+    path: &str,
+    reader: impl BufRead,
+    fields: &JsonFields,
+) -> (Vec<Article>, Vec<Problem>) {
     let _ = (reader, fields);
     (
         Vec::new(),
