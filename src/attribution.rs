@@ -35,6 +35,29 @@ pub struct PageMarks {
     pub author_bio: bool,
 }
 
+impl PageMarks {
+    /// The marks found, as the `farm_signals` column lists them.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (present, name) in [
+            (self.credits_other_site, "credits_other_site"),
+            (
+                self.bare_source_line && !self.credits_other_site,
+                "source_line",
+            ),
+            (self.read_more, "read_more"),
+            (self.related_links, "related_links"),
+            (self.share_bar, "share_bar"),
+            (self.author_bio, "author_bio"),
+        ] {
+            if present {
+                out.push(name);
+            }
+        }
+        out
+    }
+}
+
 /// Farm evidence from a page's marks. Crediting another site is the one mark a publisher of
 /// original reporting does not carry; teaser blocks and "Read more" lines lean towards farms.
 pub fn farm_marks(m: PageMarks) -> f32 {

@@ -83,6 +83,8 @@ pub struct Analysed {
     pub invalid_utf8: bool,
     pub words: u32,
     pub boilerplate: Vec<BoilerplateLine>,
+    /// Content-farm marks found on the page, and their weight as evidence.
+    pub marks: PageMarks,
     pub farm: f32,
     /// Index into [`Analysis::families`] (families of two or more only).
     pub family: Option<usize>,
@@ -363,14 +365,15 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
         })
         .collect();
     let has = |k: Kind| boilerplate.iter().any(|b| b.kind == k);
-    let farm = attribution::farm_marks(PageMarks {
+    let marks = PageMarks {
         credits_other_site: a.meta.credited_site().is_some(),
         bare_source_line: a.meta.source_credit.is_some(),
         read_more: has(Kind::ReadMore),
         related_links: has(Kind::RelatedLinks),
         share_bar: has(Kind::ShareBar),
         author_bio: has(Kind::AuthorBio),
-    });
+    };
+    let farm = attribution::farm_marks(marks);
     Cleaned {
         article: Analysed {
             path: a.path,
@@ -379,6 +382,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             invalid_utf8: a.invalid_utf8,
             words: 0,
             boilerplate,
+            marks,
             farm,
             family: None,
             role: Role::Independent,

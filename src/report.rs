@@ -25,7 +25,9 @@ pub const ARTICLES_COLUMNS: &[&str] = &[
     "boilerplate_lines",
     "boilerplate_types",
     "farm_signals",
+    "farm_score",
     "source_credit",
+    "credited_url",
     "notes",
 ];
 
@@ -126,8 +128,10 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
                     .unwrap_or_default(),
                 a.boilerplate.len().to_string(),
                 types.join(";"),
+                a.marks.names().join(";"),
                 format!("{:.1}", a.farm),
                 a.meta.source_credit.clone().unwrap_or_default(),
+                a.meta.credited_url.clone().unwrap_or_default(),
                 notes.join("; "),
             ]
         })

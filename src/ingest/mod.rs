@@ -357,8 +357,9 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Stamps and credits: first match of each kind wins.
-fn extract_stamps(lines: &[String], meta: &mut Metadata) {
+/// Stamps and credits: first match of each kind wins. Fills only fields still empty, so a
+/// parser that knows more (HTML metadata) runs first.
+pub fn extract_stamps(lines: &[String], meta: &mut Metadata) {
     for line in lines {
         let t = line.trim();
         if t.is_empty() || t.len() > 400 {
@@ -382,8 +383,15 @@ fn extract_stamps(lines: &[String], meta: &mut Metadata) {
                 meta.credited_url.get_or_insert(url);
                 continue;
             }
-            if meta.url.is_none() {
-                meta.url = Some(url);
+            // A second stamp naming another site (or a stamp on a page whose own address is
+            // known, as HTML pages give it) says where the text was taken from.
+            match meta.url.as_deref().map(site_key) {
+                None => meta.url = Some(url),
+                Some(own) if own != site_key(&url) => {
+                    meta.credited_url.get_or_insert(url);
+                    continue;
+                }
+                Some(_) => {}
             }
             if meta.author.is_none() {
                 meta.author = c.get(2).map(|m| m.as_str().trim().to_string());
@@ -493,6 +501,15 @@ mod tests {
         assert_eq!(site_key("Globe-News").as_deref(), Some("globe-news"));
         assert_eq!(site_key("http://news.bbc.co.uk/1").as_deref(), Some("bbc"));
         assert_eq!(site_key("Read Full Article"), None);
+    }
+
+    #[test]
+    fn a_stamp_naming_another_site_is_a_credit() {
+        let a = parse(
+            "Published on https://farm-one.example/a by Jo Bell on 2024-05-02\n\nBody.\n\nPublished on https://wire-desk.example/story by Ann Lee on 2024-05-01\n",
+        );
+        assert_eq!(a.meta.own_site().as_deref(), Some("farm-one"));
+        assert_eq!(a.meta.credited_site().as_deref(), Some("wire-desk"));
     }
 
     #[test]
