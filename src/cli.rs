@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands;
+use spinscan::ingest::JsonFields;
 
 /// Find content-farm copies and spun (rewritten) news articles in folders of scraped articles.
 #[derive(Debug, Parser)]
@@ -22,11 +23,52 @@ pub enum Command {
     /// Measure spinscan on a labeled data set, with baselines beside it.
     #[command(after_long_help = commands::eval::USAGE)]
     Eval(EvalArgs),
+    /// Write each article's clean body text (boilerplate removed) and its metadata, as scan
+    /// sees them.
+    #[command(after_long_help = commands::extract::USAGE)]
+    Extract(ExtractArgs),
+}
+
+/// Field names of JSON-lines input, shared by `scan` and `extract`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "JSON-lines input (.jsonl, .ndjson)")]
+pub struct JsonFieldArgs {
+    /// Field holding the article text (required on every line; newlines are paragraph breaks).
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// Field holding the page's URL.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+
+    /// Field holding the title.
+    #[arg(long, value_name = "NAME", default_value = "title")]
+    pub title_field: String,
+
+    /// Field holding the date (YYYY-MM-DD or an ISO timestamp).
+    #[arg(long, value_name = "NAME", default_value = "date")]
+    pub date_field: String,
+
+    /// Field holding the author.
+    #[arg(long, value_name = "NAME", default_value = "author")]
+    pub author_field: String,
+}
+
+impl JsonFieldArgs {
+    pub fn fields(&self) -> JsonFields {
+        JsonFields {
+            text: self.text_field.clone(),
+            url: self.url_field.clone(),
+            title: self.title_field.clone(),
+            date: self.date_field.clone(),
+            author: self.author_field.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Folder of articles (.txt files, searched recursively).
+    /// Folder of articles (.txt, .html/.htm, .jsonl/.ndjson files, searched recursively).
     pub dir: PathBuf,
 
     /// Folder for the reports (created if missing; existing reports are replaced).
@@ -49,6 +91,33 @@ pub struct ScanArgs {
     /// No progress bar, no summary; problems are still reported on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub json: JsonFieldArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Folders (searched recursively) or single article files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Folder for the extracted texts and metadata.csv (created if missing; files of the same
+    /// name are replaced, others are left alone).
+    #[arg(long, short, default_value = "spinscan-extract")]
+    pub out: PathBuf,
+
+    /// Extra boilerplate phrases, added to the built-in lexicon (same format as
+    /// data/boilerplate/en.tsv).
+    #[arg(long, value_name = "FILE")]
+    pub boilerplate_lexicon: Option<PathBuf>,
+
+    /// No progress bar, no summary; problems are still reported on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub json: JsonFieldArgs,
 }
 
 #[derive(Debug, Args)]

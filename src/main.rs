@@ -1,7 +1,7 @@
 //! spinscan: find content-farm copies and spun news articles. See README.md.
 //!
 //! This file is the table of contents: parse the flags, run the subcommand, map the outcome
-//! to an exit code (0 no copies, 1 copies found, 2 error).
+//! to an exit code (0 no copies, 1 copies found, 2 error; `extract`: 0 ran, 2 error).
 
 mod cli;
 mod commands;
@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         cli::Command::Scan(args) => commands::scan::run(args),
         cli::Command::Eval(args) => commands::eval::run(args),
+        cli::Command::Extract(args) => commands::extract::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),

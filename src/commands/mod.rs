@@ -1,12 +1,13 @@
 //! One file per subcommand; shared plumbing here.
 
 pub mod eval;
+pub mod extract;
 pub mod scan;
 
 /// Exit codes, for cron jobs and scripts.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  scan: ran, found no copies      eval: ran, every floor holds
+  0  scan: ran, found no copies      eval: ran, every floor holds    extract: ran
   1  scan: ran, found copies         eval: a figure fell below its floor
   2  error (bad arguments, missing folder, unwritable reports)";
 
@@ -15,6 +16,8 @@ Exit codes:
 pub enum Outcome {
     NoCopies,
     CopiesFound,
+    /// `extract`: ran (some inputs may have been reported and skipped).
+    Extracted,
     /// `eval`: every floor holds.
     FloorsHold,
     /// `eval`: a figure fell below its floor.
@@ -24,7 +27,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn code(self) -> u8 {
         match self {
-            Outcome::NoCopies | Outcome::FloorsHold => 0,
+            Outcome::NoCopies | Outcome::FloorsHold | Outcome::Extracted => 0,
             Outcome::CopiesFound | Outcome::FloorBroken => 1,
         }
     }

@@ -8,6 +8,11 @@ Examples:
   spinscan scan ~/scrapes/2026-11 --out reports/nov --threads 2
       Scan a folder of scraped articles with two threads.
   spinscan scan articles/ --quiet || echo \"copies found (exit 1) or error (exit 2)\"
+  spinscan scan crawl/ --text-field body --url-field link --title-field headline
+      Scan JSON-lines exports whose records keep the text in \"body\", the URL in \"link\".
+
+Inputs: .txt (one article per file), .html/.htm (one page per file), .jsonl/.ndjson (one
+JSON object per line; the article's path is FILE#LINE). Other files are skipped and counted.
 
 Reports (CSV, UTF-8, one header row; paths relative to DIR):
   articles.csv     one row per article: metadata, family, role, boilerplate found
@@ -28,6 +33,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         lang: args.lang.clone(),
         lexicon: args.boilerplate_lexicon.clone(),
         progress: !args.quiet,
+        json_fields: args.json.fields(),
         ..Options::default()
     };
     let analysis = pipeline::run(&args.dir, &opts)?;
