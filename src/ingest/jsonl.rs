@@ -18,6 +18,10 @@ use serde_json::Value;
 
 use super::{parse_article, site_key, Article, JsonFields, Metadata, Problem, MAX_FILE_BYTES};
 
+/// Bad lines listed one by one per file; the rest are counted in one closing problem, so a file
+/// read with the wrong `--text-field` does not print a million lines.
+pub const MAX_LISTED_BAD_LINES: usize = 20;
+
 /// Reads articles from a JSON-lines stream. `path` names the file in problems and article
 /// paths; article paths are `PATH#LINE` (1-based line).
 pub fn read_jsonl(
@@ -29,6 +33,20 @@ pub fn read_jsonl(
     let mut problems = Vec::new();
     let mut buf = Vec::new();
     let mut line_no = 0usize;
+    let mut bad = 0usize;
+    let mut unlisted: Option<(usize, usize)> = None;
+    let mut report = |problems: &mut Vec<Problem>, line: usize, message: String| {
+        bad += 1;
+        if bad <= MAX_LISTED_BAD_LINES {
+            problems.push(Problem {
+                path: format!("{path}#{line}"),
+                message,
+            });
+        } else {
+            let first = unlisted.map_or(line, |(f, _)| f);
+            unlisted = Some((first, line));
+        }
+    };
     loop {
         buf.clear();
         line_no += 1;
@@ -45,10 +63,11 @@ pub fn read_jsonl(
         };
         match read {
             Line::End => break,
-            Line::TooLong => problems.push(Problem {
-                path: here,
-                message: format!("line too long (over {MAX_FILE_BYTES} bytes); skipped"),
-            }),
+            Line::TooLong => report(
+                &mut problems,
+                line_no,
+                format!("line too long (over {MAX_FILE_BYTES} bytes); skipped"),
+            ),
             Line::Read => {
                 let bytes = strip_line_end(&buf);
                 let bytes = if line_no == 1 {
@@ -59,15 +78,21 @@ pub fn read_jsonl(
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                match parse_line(here.clone(), bytes, fields) {
+                match parse_line(here, bytes, fields) {
                     Ok(a) => articles.push(a),
-                    Err(message) => problems.push(Problem {
-                        path: here,
-                        message,
-                    }),
+                    Err(message) => report(&mut problems, line_no, message),
                 }
             }
         }
+    }
+    if let Some((first, last)) = unlisted {
+        let more = bad - MAX_LISTED_BAD_LINES;
+        problems.push(Problem {
+            path: path.to_string(),
+            message: format!(
+                "{more} more bad lines not listed (lines {first} to {last}); {bad} in all"
+            ),
+        });
     }
     (articles, problems)
 }
@@ -383,6 +408,25 @@ mod tests {
             ("feed.jsonl#6", "empty text field \"text\"; skipped")
         );
         assert!(probs.iter().all(|p| !p.message.contains('\n')));
+    }
+
+    #[test]
+    fn many_bad_lines_are_summarised() {
+        let input = "{}\n".repeat(MAX_LISTED_BAD_LINES + 5);
+        let (_, probs) = read(&input);
+        assert_eq!(probs.len(), MAX_LISTED_BAD_LINES + 1);
+        assert_eq!(probs[0].path, "feed.jsonl#1");
+        let last = &probs[MAX_LISTED_BAD_LINES];
+        assert_eq!(last.path, "feed.jsonl");
+        assert_eq!(
+            last.message,
+            format!(
+                "5 more bad lines not listed (lines {} to {}); {} in all",
+                MAX_LISTED_BAD_LINES + 1,
+                MAX_LISTED_BAD_LINES + 5,
+                MAX_LISTED_BAD_LINES + 5
+            )
+        );
     }
 
     #[test]
