@@ -1,10 +1,55 @@
 //! Candidate pairs stage: which pairs of articles are worth scoring.
 //!
-//! For now every pair is scored (the reference, exact but quadratic). The scorer takes any
-//! list of pairs, so a sub-quadratic proposer (an inverted index over rare stems, kept tokens
-//! and sentence fingerprints) can replace this without touching scoring.
+//! Scoring every pair is quadratic. Rewrites change nearly every word, so shingle MinHash
+//! misses them; what they keep is their names, numbers and rare words. Each article therefore
+//! gets a *signature*: its rarest content terms by background English frequency (stable, so a
+//! persistent index can store it) plus a fixed sample of its word 5-grams (for verbatim and
+//! partial copies, whose rare words may be few). An inverted index over signatures proposes
+//! the pairs that share at least two signature terms or one sampled 5-gram. Terms common
+//! enough to link too many articles are left out of the index.
+//!
+//! All-pairs stays available as the reference, and is used below [`AUTO_ALL_PAIRS_BELOW`]
+//! articles, where it is cheap.
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
+
+use crate::features::{self, ArticleFeatures, IdBuild};
+
+/// Below this many articles every pair is scored.
+pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
+
+/// Rarest terms kept per article.
+const SIGNATURE_TERMS: usize = 24;
+/// Terms at least this common in English (Zipf) never enter a signature.
+const MAX_SIGNATURE_ZIPF: f32 = 4.5;
+/// Signature terms two articles must share.
+const MIN_SHARED_TERMS: u32 = 2;
+/// One 5-gram in this many goes into the shingle sample (chosen by hash, so every article
+/// samples the same 5-grams).
+const SHINGLE_SAMPLE: u64 = 16;
+/// Postings longer than this are dropped: the term links too many articles to tell anything.
+const MAX_POSTINGS: usize = 2_000;
+
+/// How pairs are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// All pairs below [`AUTO_ALL_PAIRS_BELOW`] articles, the index above.
+    Auto,
+    AllPairs,
+    Index,
+}
+
+impl Strategy {
+    pub fn uses_index(self, n: usize) -> bool {
+        match self {
+            Strategy::Auto => n >= AUTO_ALL_PAIRS_BELOW,
+            Strategy::AllPairs => false,
+            Strategy::Index => true,
+        }
+    }
+}
 
 /// Every unordered pair `(i, j)` with `i < j < n`, as a parallel iterator.
 pub fn all_pairs(n: usize) -> impl ParallelIterator<Item = (u32, u32)> {
@@ -20,9 +65,105 @@ pub fn all_pairs_count(n: usize) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
+/// What an article contributes to the index: signature terms and sampled 5-grams, each a
+/// sorted list of hashes. Small and folder-independent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signature {
+    pub terms: Vec<u64>,
+    pub shingles: Vec<u64>,
+}
+
+/// The signature of one article.
+pub fn signature(f: &ArticleFeatures) -> Signature {
+    let bg = features::background();
+    let mut ranked: Vec<(f32, u64)> = f
+        .terms
+        .iter()
+        .map(|&(t, _)| (bg.zipf(t), t))
+        .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut terms: Vec<u64> = ranked
+        .into_iter()
+        .take(SIGNATURE_TERMS)
+        .map(|(_, t)| t)
+        .collect();
+    terms.sort_unstable();
+    let shingles = f
+        .shingles
+        .iter()
+        .copied()
+        .filter(|h| h % SHINGLE_SAMPLE == 0)
+        .collect();
+    Signature { terms, shingles }
+}
+
+/// Pairs `(i, j)`, `i < j`, proposed by the signature index, sorted.
+pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
+    let terms = postings(signatures.iter().map(|s| &s.terms));
+    let shingles = postings(signatures.iter().map(|s| &s.shingles));
+    let mut pairs: Vec<(u32, u32)> = (0..signatures.len())
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let i = i as u32;
+            let sig = &signatures[i as usize];
+            // Later articles sharing terms with this one, counted.
+            let mut partners: Vec<u32> = sig
+                .terms
+                .iter()
+                .filter_map(|t| terms.get(t))
+                .flat_map(|list| list.iter().copied().filter(|&j| j > i))
+                .collect();
+            partners.sort_unstable();
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < partners.len() {
+                let j = partners[k];
+                let run = partners[k..].iter().take_while(|&&x| x == j).count() as u32;
+                if run >= MIN_SHARED_TERMS {
+                    out.push((i, j));
+                }
+                k += run as usize;
+            }
+            for list in sig.shingles.iter().filter_map(|h| shingles.get(h)) {
+                out.extend(list.iter().copied().filter(|&j| j > i).map(|j| (i, j)));
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
+/// pairs it proposes in all: the measure that the index loses no copies.
+pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, usize) {
+    let signatures: Vec<Signature> = features.par_iter().map(signature).collect();
+    let proposed = propose(&signatures);
+    let found = copies
+        .iter()
+        .filter(|&&(a, b)| proposed.binary_search(&(a.min(b), a.max(b))).is_ok())
+        .count();
+    (found, proposed.len())
+}
+
+/// Inverted lists key -> articles, without the over-long ones.
+fn postings<'a>(lists: impl Iterator<Item = &'a Vec<u64>>) -> HashMap<u64, Vec<u32>, IdBuild> {
+    let mut index: HashMap<u64, Vec<u32>, IdBuild> = HashMap::default();
+    for (i, keys) in lists.enumerate() {
+        for &k in keys {
+            index.entry(k).or_default().push(i as u32);
+        }
+    }
+    index.retain(|_, v| v.len() >= 2 && v.len() <= MAX_POSTINGS);
+    index
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::{extract, Language};
 
     #[test]
     fn all_pairs_are_each_unordered_pair_once() {
@@ -31,5 +172,38 @@ mod tests {
         assert_eq!(p, vec![(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
         assert_eq!(all_pairs_count(4), 6);
         assert_eq!(all_pairs_count(0), 0);
+    }
+
+    #[test]
+    fn a_rewrite_sharing_names_is_proposed_and_an_unrelated_story_is_not() {
+        let lang = Language::english();
+        let docs = [
+            extract(&["Harbour master Lena Vasquez closed the north pier in Port Ellis after inspectors found cracks in three pillars."], &lang),
+            extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
+            extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
+        ];
+        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
+        assert_eq!(propose(&sigs), vec![(0, 1)]);
+    }
+
+    #[test]
+    fn signatures_keep_rare_terms_and_drop_common_ones() {
+        let lang = Language::english();
+        let f = extract(
+            &["The people said the government would meet Vasquez in Carrow next year."],
+            &lang,
+        );
+        let sig = signature(&f);
+        let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
+        assert!(has("vasquez") && has("carrow"));
+        assert!(!has("people") && !has("year"));
+    }
+
+    #[test]
+    fn strategy_chooses_all_pairs_for_small_folders() {
+        assert!(!Strategy::Auto.uses_index(100));
+        assert!(Strategy::Auto.uses_index(AUTO_ALL_PAIRS_BELOW));
+        assert!(Strategy::Index.uses_index(2));
+        assert!(!Strategy::AllPairs.uses_index(1_000_000));
     }
 }

@@ -29,6 +29,8 @@ pub struct Options {
     pub keep_features: bool,
     /// Field names for JSON-lines input.
     pub json_fields: JsonFields,
+    /// How candidate pairs are chosen.
+    pub candidates: candidates::Strategy,
 }
 
 impl Default for Options {
@@ -40,6 +42,7 @@ impl Default for Options {
             progress: false,
             keep_features: false,
             json_fields: JsonFields::default(),
+            candidates: candidates::Strategy::Auto,
         }
     }
 }
@@ -117,7 +120,7 @@ pub struct Analysis {
     pub families: Vec<Family>,
     pub problems: Vec<Problem>,
     pub skipped_other: usize,
-    /// Pairs scored (all pairs, for now).
+    /// Pairs scored: all pairs, or those the candidate index proposed.
     pub pairs_scored: u64,
     /// Every article's features, when [`Options::keep_features`] asked for them.
     pub features: Vec<ArticleFeatures>,
@@ -175,6 +178,11 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .par_iter()
         .map(|f| Prepared::new(f, &weights))
         .collect();
+    // Candidate signatures come from the features, before they are dropped.
+    let signatures: Option<Vec<candidates::Signature>> = opts
+        .candidates
+        .uses_index(feats.len())
+        .then(|| feats.par_iter().map(candidates::signature).collect());
     let kept_features = if opts.keep_features {
         feats
     } else {
@@ -183,19 +191,37 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
 
     // Candidates and pair scoring.
     let n = prepared.len();
-    let total = candidates::all_pairs_count(n);
-    let bar = progress(opts.progress, total, "comparing");
     let params = opts.params;
-    let mut scored: Vec<PairScore> = candidates::all_pairs(n)
-        .filter_map(|(i, j)| {
-            let s = score::score_pair(i, j, &prepared[i as usize], &prepared[j as usize], &params);
-            if j == i + 1 {
-                bar.inc((n - 1 - i as usize) as u64);
-            }
-            (s.relation != Relation::Unrelated).then_some(s)
-        })
-        .collect();
-    bar.finish_and_clear();
+    let score = |(i, j): (u32, u32)| {
+        let s = score::score_pair(i, j, &prepared[i as usize], &prepared[j as usize], &params);
+        (s.relation != Relation::Unrelated).then_some(s)
+    };
+    let (mut scored, total): (Vec<PairScore>, u64) = if let Some(signatures) = &signatures {
+        let pairs = candidates::propose(signatures);
+        let bar = progress(opts.progress, pairs.len() as u64, "comparing");
+        let scored = pairs
+            .par_iter()
+            .filter_map(|&p| {
+                bar.inc(1);
+                score(p)
+            })
+            .collect();
+        bar.finish_and_clear();
+        (scored, pairs.len() as u64)
+    } else {
+        let total = candidates::all_pairs_count(n);
+        let bar = progress(opts.progress, total, "comparing");
+        let scored = candidates::all_pairs(n)
+            .filter_map(|(i, j)| {
+                if j == i + 1 {
+                    bar.inc((n - 1 - i as usize) as u64);
+                }
+                score((i, j))
+            })
+            .collect();
+        bar.finish_and_clear();
+        (scored, total)
+    };
     scored.sort_by_key(|p| (p.a, p.b));
 
     // Families and attribution.

@@ -266,6 +266,47 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     }
     report.tables.push(t);
 
+    // Candidate recall: of the copy pairs all-pairs scoring finds, the share the sub-quadratic
+    // candidate index would have proposed.
+    if an.pairs_scored == crate::candidates::all_pairs_count(n) {
+        let copies: Vec<(u32, u32)> = an
+            .pairs
+            .iter()
+            .filter(|p| {
+                p.score.relation.is_copy()
+                    && inside[p.score.a as usize]
+                    && inside[p.score.b as usize]
+            })
+            .map(|p| (p.score.a, p.score.b))
+            .collect();
+        let (found, proposed) = crate::candidates::coverage(&an.features, &copies);
+        let kept = found as u64;
+        let recall = ratio(kept, copies.len() as u64);
+        report.metric("candidate_recall", recall);
+        report.metric(
+            "candidate_pairs_share",
+            ratio(proposed as u64, all.len() as u64),
+        );
+        let mut t = Table::new(
+            "Candidate index vs all pairs",
+            &["measure", "value", "over"],
+        );
+        t.row(vec![
+            "copy pairs the index proposes".into(),
+            f3(recall),
+            format!("{} copy pairs found by all-pairs scoring", copies.len()),
+        ]);
+        t.row(vec![
+            "pairs proposed".into(),
+            f3(ratio(proposed as u64, all.len() as u64)),
+            format!(
+                "{proposed} of {} pairs (the index runs over the whole folder)",
+                all.len()
+            ),
+        ]);
+        report.tables.push(t);
+    }
+
     // Direction and families.
     let direction = ratio(dir_ok, dir_n);
     report.metric("direction_accuracy", direction);

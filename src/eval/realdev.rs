@@ -206,6 +206,17 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     }
     report.tables.push(t);
 
+    // Candidate recall: the copy pairs found by all-pairs scoring that the index proposes.
+    if an.pairs_scored == crate::candidates::all_pairs_count(an.articles.len()) {
+        let copies: Vec<(u32, u32)> = predicted
+            .iter()
+            .filter(|(_, v)| v.0)
+            .map(|(k, _)| *k)
+            .collect();
+        let (found, _) = crate::candidates::coverage(&an.features, &copies);
+        report.metric("candidate_recall", ratio(found as u64, copies.len() as u64));
+    }
+
     // Direction: a derived page and the page it derives from, when both were collected.
     let by_url: HashMap<&str, u32> = pages.iter().map(|p| (p.url.as_str(), p.index)).collect();
     let (mut ok, mut n) = (0u64, 0u64);
