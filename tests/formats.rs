@@ -1,0 +1,444 @@
+//! End-to-end tests of the input formats other than `.txt` (JSON lines; mixed folders) and of
+//! `spinscan extract`: run the built binary on the fixtures in tests/fixtures and check the
+//! reports, the extracted files and the exit codes.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn spinscan(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spinscan"))
+        .args(args)
+        .output()
+        .expect("spinscan runs")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A CSV file as its header and rows of column -> value.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<HashMap<String, String>>,
+}
+
+impl Csv {
+    fn read(path: &Path) -> Csv {
+        let mut r =
+            csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let header: Vec<String> = r
+            .headers()
+            .expect("header")
+            .iter()
+            .map(String::from)
+            .collect();
+        let rows = r
+            .records()
+            .map(|rec| {
+                let rec = rec.expect("record");
+                header
+                    .iter()
+                    .cloned()
+                    .zip(rec.iter().map(String::from))
+                    .collect()
+            })
+            .collect();
+        Csv { header, rows }
+    }
+
+    /// The row whose `path` (or `key`) column is `value`.
+    fn row(&self, key: &str, value: &str) -> &HashMap<String, String> {
+        self.rows
+            .iter()
+            .find(|r| r[key] == value)
+            .unwrap_or_else(|| panic!("no row with {key} = {value:?}"))
+    }
+}
+
+/// Runs `scan` on `dir` with extra flags; returns the output and the report folder.
+fn scan(dir: &Path, extra: &[&str]) -> (Output, tempfile::TempDir) {
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut args = vec!["scan", s(dir), "--out", s(out.path()), "--quiet"];
+    args.extend_from_slice(extra);
+    (spinscan(&args), out)
+}
+
+fn copy_pair<'a>(pairs: &'a Csv, a: &str, b: &str) -> &'a HashMap<String, String> {
+    pairs
+        .rows
+        .iter()
+        .find(|r| (r["a"] == a && r["b"] == b) || (r["a"] == b && r["b"] == a))
+        .unwrap_or_else(|| panic!("no pair {a} / {b} in pairs.csv"))
+}
+
+const CUSTOM_FIELDS: &[&str] = &[
+    "--text-field",
+    "body",
+    "--url-field",
+    "link",
+    "--title-field",
+    "headline",
+    "--date-field",
+    "published",
+    "--author-field",
+    "byline",
+];
+
+#[test]
+fn jsonl_scan_pairs_the_copy_with_its_original_and_reports_bad_lines() {
+    let (o, out) = scan(&fixture("jsonl"), &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "copies found -> exit 1; {err}");
+
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    let p = copy_pair(&pairs, "articles.jsonl#1", "articles.jsonl#2");
+    assert_eq!(p["is_copy"], "true");
+    assert_eq!(p["relation"], "verbatim_copy");
+    assert_eq!(p["source"], "articles.jsonl#1", "the dated original");
+    assert!(
+        pairs
+            .rows
+            .iter()
+            .all(|r| r["a"] != "articles.jsonl#4" && r["b"] != "articles.jsonl#4"),
+        "the cheese fair is unrelated to the bridge stories"
+    );
+
+    let arts = Csv::read(&out.path().join("articles.csv"));
+    let paths: Vec<&str> = arts.rows.iter().map(|r| r["path"].as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "articles.jsonl#1",
+            "articles.jsonl#2",
+            "articles.jsonl#3",
+            "articles.jsonl#4"
+        ],
+        "bad lines 5 and 6 give no article"
+    );
+    assert!(arts.rows.iter().all(|r| r["format"] == "jsonl"));
+    let orig = arts.row("path", "articles.jsonl#1");
+    assert_eq!(
+        orig["url"],
+        "https://westmarch-courier.example/news/dunmere-bridge-closure"
+    );
+    assert_eq!(
+        orig["title"],
+        "Dunmere Rail Bridge To Close For Six Weeks Of Repairs"
+    );
+    assert_eq!(orig["date"], "2025-03-13");
+    assert_eq!(orig["author"], "Tobias Renn");
+    assert_eq!(orig["role"], "original");
+    let copy = arts.row("path", "articles.jsonl#2");
+    assert_eq!(copy["date"], "2025-03-15", "ISO timestamp cut to its date");
+    assert_eq!(
+        copy["url"],
+        "https://buzzhubdaily.example/dunmere-rail-bridge-close/"
+    );
+    assert_eq!(copy["role"], "copy");
+    assert_ne!(copy["boilerplate_lines"], "0", "the farm's chrome is found");
+    let rewrite = arts.row("path", "articles.jsonl#3");
+    assert_eq!(
+        rewrite["title"],
+        "Westmarch line bridge shut for girder work"
+    );
+    assert_eq!(rewrite["author"], "Content Team");
+
+    assert!(
+        err.contains("articles.jsonl#5: invalid JSON"),
+        "bad JSON named with its line: {err}"
+    );
+    assert!(
+        err.contains("articles.jsonl#6: missing text field \"text\""),
+        "missing field named with its line: {err}"
+    );
+    assert!(
+        err.contains("custom.ndjson#1: missing text field \"text\""),
+        "records with other field names are reported, not guessed: {err}"
+    );
+    assert!(err.lines().all(|l| l.starts_with("spinscan: ")), "{err}");
+}
+
+#[test]
+fn field_flags_read_records_with_other_field_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::copy(
+        fixture("jsonl/custom.ndjson"),
+        dir.path().join("custom.ndjson"),
+    )
+    .expect("copy fixture");
+    let (o, out) = scan(dir.path(), CUSTOM_FIELDS);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "every line reads: {}", stderr(&o));
+
+    let arts = Csv::read(&out.path().join("articles.csv"));
+    assert_eq!(arts.rows.len(), 3);
+    let orig = arts.row("path", "custom.ndjson#1");
+    assert_eq!(
+        orig["url"],
+        "https://kestrelbay-herald.example/museum-logbooks"
+    );
+    assert_eq!(
+        orig["title"],
+        "Harbour Museum Receives Whaling Logbooks From Private Collection"
+    );
+    assert_eq!(orig["date"], "2025-04-14");
+    assert_eq!(orig["author"], "Marta Quill");
+    assert_eq!(orig["format"], "jsonl");
+
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    let p = copy_pair(&pairs, "custom.ndjson#1", "custom.ndjson#2");
+    assert_eq!(p["is_copy"], "true");
+    assert_eq!(p["source"], "custom.ndjson#1");
+}
+
+#[test]
+fn mixed_folder_of_txt_and_jsonl_scans_end_to_end() {
+    let (o, out) = scan(&fixture("mixed"), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let arts = Csv::read(&out.path().join("articles.csv"));
+    let format = |p: &str| arts.row("path", p)["format"].clone();
+    assert_eq!(format("glenbrook-night-bus.txt"), "txt");
+    assert_eq!(format("feed.jsonl#1"), "jsonl");
+    assert_eq!(format("feed.jsonl#2"), "jsonl");
+    let txt = arts.row("path", "glenbrook-night-bus.txt");
+    assert_eq!(
+        txt["date"], "2025-05-20",
+        "the .txt date prefix still works"
+    );
+    assert_eq!(txt["role"], "original");
+    assert_eq!(arts.row("path", "feed.jsonl#1")["role"], "copy");
+
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    let p = copy_pair(&pairs, "feed.jsonl#1", "glenbrook-night-bus.txt");
+    assert_eq!(p["is_copy"], "true");
+    assert_eq!(p["source"], "glenbrook-night-bus.txt");
+}
+
+#[test]
+fn extract_writes_clean_bodies_and_metadata() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = spinscan(&["extract", s(&fixture("jsonl")), "--out", s(out.path())]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "ran despite bad lines; {err}");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("4 articles extracted"), "{stdout}");
+    assert!(err.contains("articles.jsonl#5: invalid JSON"), "{err}");
+    assert!(
+        err.contains("articles.jsonl#6: missing text field"),
+        "{err}"
+    );
+
+    // One file per article: FILE-STEM/LINE.txt for JSON lines.
+    for n in 1..=4 {
+        let f = out.path().join(format!("articles/{n}.txt"));
+        assert!(f.is_file(), "{} written", f.display());
+    }
+    assert!(!out.path().join("articles/5.txt").exists());
+    assert!(!out.path().join("articles/6.txt").exists());
+
+    let copy = fs::read_to_string(out.path().join("articles/2.txt")).expect("copy body");
+    for boilerplate in [
+        "Share: X | Facebook | WhatsApp | Email",
+        "Kelsey Moon is a passionate writer",
+        "9 Packing Hacks Every Traveller Should Know",
+        "All rights reserved",
+        "Published on https://buzzhubdaily.example",
+        "• Travel",
+    ] {
+        assert!(
+            !copy.contains(boilerplate),
+            "{boilerplate:?} removed:\n{copy}"
+        );
+    }
+    assert!(copy.contains("Petra Lindgren, who runs a cafe opposite the station"));
+    assert!(
+        !copy.contains("Dunmere Rail Bridge To Close For Six Weeks"),
+        "the title is metadata, not body"
+    );
+    let paragraphs: Vec<&str> = copy.lines().collect();
+    assert_eq!(paragraphs.len(), 6, "one paragraph per line:\n{copy}");
+    assert!(paragraphs[0].starts_with("DUNMERE — The rail bridge"));
+    let original = fs::read_to_string(out.path().join("articles/1.txt")).expect("original");
+    assert_eq!(original, copy, "a verbatim copy cleans to its original");
+
+    let text = fs::read_to_string(out.path().join("metadata.csv")).expect("metadata.csv");
+    assert_eq!(
+        text.lines().next(),
+        Some("path,format,title,date,url,author,boilerplate_lines")
+    );
+    let meta = Csv::read(&out.path().join("metadata.csv"));
+    assert_eq!(meta.rows.len(), 4);
+    let row = meta.row("path", "articles.jsonl#2");
+    assert_eq!(row["format"], "jsonl");
+    assert_eq!(row["date"], "2025-03-15");
+    assert_eq!(
+        row["url"],
+        "https://buzzhubdaily.example/dunmere-rail-bridge-close/"
+    );
+    assert!(
+        row["boilerplate_lines"].parse::<usize>().expect("a count") >= 10,
+        "{row:?}"
+    );
+    assert_eq!(
+        meta.row("path", "articles.jsonl#1")["author"],
+        "Tobias Renn"
+    );
+}
+
+#[test]
+fn extract_takes_folders_and_single_files_together() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let (mixed, articles) = (fixture("mixed"), fixture("jsonl/articles.jsonl"));
+    let o = spinscan(&[
+        "extract",
+        s(&mixed),
+        s(&articles),
+        "--out",
+        s(out.path()),
+        "--quiet",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(o.stdout.is_empty(), "--quiet prints no summary");
+    assert!(
+        err.contains(&format!("{}#5: invalid JSON", articles.display())),
+        "problems name the file as given: {err}"
+    );
+
+    let txt = fs::read_to_string(out.path().join("glenbrook-night-bus.txt")).expect("txt body");
+    assert!(
+        txt.starts_with("GLENBROOK — Glenbrook town council"),
+        "{txt}"
+    );
+    assert!(!txt.contains("date 2025-05-20"));
+    let jsonl = fs::read_to_string(out.path().join("feed/1.txt")).expect("jsonl body");
+    assert!(jsonl.contains("Lynx Coaches said it would hire eight additional drivers"));
+    assert!(!jsonl.contains("Published on https://morningfeed.example"));
+    assert!(!jsonl.contains("• Politics"), "{jsonl}");
+    assert!(out.path().join("articles/4.txt").is_file());
+
+    let meta = Csv::read(&out.path().join("metadata.csv"));
+    let formats: Vec<(&str, &str)> = meta
+        .rows
+        .iter()
+        .map(|r| (r["path"].as_str(), r["format"].as_str()))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("feed.jsonl#1", "jsonl"),
+            ("feed.jsonl#2", "jsonl"),
+            ("glenbrook-night-bus.txt", "txt"),
+            ("articles.jsonl#1", "jsonl"),
+            ("articles.jsonl#2", "jsonl"),
+            ("articles.jsonl#3", "jsonl"),
+            ("articles.jsonl#4", "jsonl"),
+        ]
+    );
+    let txt_row = meta.row("path", "glenbrook-night-bus.txt");
+    assert_eq!(txt_row["author"], "Oskar Lund");
+    assert_eq!(txt_row["date"], "2025-05-20");
+}
+
+#[test]
+fn extract_reads_other_field_names() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let custom = fixture("jsonl/custom.ndjson");
+    let mut args = vec!["extract", s(&custom), "--out", s(out.path()), "--quiet"];
+    args.extend_from_slice(CUSTOM_FIELDS);
+    let o = spinscan(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "every line reads: {}", stderr(&o));
+
+    let museum = fs::read_to_string(out.path().join("custom/2.txt")).expect("custom body");
+    assert!(museum.contains("Curator Hanna Oyelaran said"), "{museum}");
+    assert!(!museum.contains("Read more:"), "{museum}");
+    assert!(!museum.contains("Share: X"), "{museum}");
+
+    let meta = Csv::read(&out.path().join("metadata.csv"));
+    assert_eq!(meta.rows.len(), 3);
+    let row = meta.row("path", "custom.ndjson#1");
+    assert_eq!(row["author"], "Marta Quill");
+    assert_eq!(row["date"], "2025-04-14");
+    assert_eq!(
+        row["title"],
+        "Harbour Museum Receives Whaling Logbooks From Private Collection"
+    );
+    assert_eq!(
+        row["url"],
+        "https://kestrelbay-herald.example/museum-logbooks"
+    );
+}
+
+#[test]
+fn extract_does_not_read_its_own_output_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["feed.jsonl", "glenbrook-night-bus.txt"] {
+        fs::copy(fixture("mixed").join(f), dir.path().join(f)).expect("copy fixture");
+    }
+    let out = dir.path().join("clean");
+    for _ in 0..2 {
+        let o = spinscan(&["extract", s(dir.path()), "--out", s(&out), "--quiet"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let meta = Csv::read(&out.join("metadata.csv"));
+        assert_eq!(meta.rows.len(), 3);
+    }
+    assert!(!out.join("clean").exists());
+}
+
+#[test]
+fn extract_on_a_missing_path_exits_2_naming_it() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let missing = out.path().join("no-such-folder");
+    let o = spinscan(&[
+        "extract",
+        s(&fixture("mixed")),
+        s(&missing),
+        "--out",
+        s(&out.path().join("x")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(s(&missing)), "{}", stderr(&o));
+    assert!(
+        !out.path().join("x/metadata.csv").exists(),
+        "nothing written on error"
+    );
+}
+
+#[test]
+fn extract_into_an_unwritable_folder_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("not-a-folder");
+    fs::write(&file, "x").expect("write");
+    let o = spinscan(&["extract", s(&fixture("mixed")), "--out", s(&file)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not-a-folder"), "{}", stderr(&o));
+}
+
+#[test]
+fn extract_help_shows_examples_and_the_output_layout() {
+    let o = spinscan(&["extract", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "Examples:",
+        "metadata.csv",
+        "path,format,title,date,url,author,boilerplate_lines",
+        "--text-field",
+        "feed/N.txt",
+    ] {
+        assert!(help.contains(needle), "{needle:?} in help:\n{help}");
+    }
+}
