@@ -279,6 +279,18 @@ fn extract_writes_clean_bodies_and_metadata() {
         Some("path,format,title,date,url,author,boilerplate_lines")
     );
     let meta = Csv::read(&out.path().join("metadata.csv"));
+    assert_eq!(
+        meta.header,
+        [
+            "path",
+            "format",
+            "title",
+            "date",
+            "url",
+            "author",
+            "boilerplate_lines"
+        ]
+    );
     assert_eq!(meta.rows.len(), 4);
     let row = meta.row("path", "articles.jsonl#2");
     assert_eq!(row["format"], "jsonl");
