@@ -16,6 +16,11 @@ Labeled sets (the format is detected from the folder):
   real-dev  real pages you collected for ../shared/eval/real-dev/families.csv, listed in
             DIR/manifest.csv (file,url,family,role,derives_from_url[,found]): copy pairs, the
             rewrite-vs-independent hard subset, direction and families, beside the baselines
+  scrapinghub  Zyte article-extraction benchmark (ground-truth.json + html/*.html.gz): clean
+            body vs articleBody with the benchmark's shingle metric, beside the extractor alone
+            and published figures; line-level boilerplate precision/recall/F1
+  trafilatura  trafilatura eval pages (evaldata.json + html/*.gz): line-level boilerplate
+            from with/without snippets, snippet recall and leak of the clean body
 
 Examples:
   spinscan eval ../shared/eval/spun-dev
@@ -71,6 +76,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
         Format::SemEval => eval::semeval::evaluate(&args.dir, &params)?,
         Format::Msrp => eval::msrp::evaluate(&args.dir, &params)?,
         Format::RealDev => eval::realdev::evaluate(&args.dir, &opts, split)?,
+        Format::Scrapinghub => eval::scrapinghub::evaluate(&args.dir, &opts)?,
+        Format::Trafilatura => eval::trafilatura::evaluate(&args.dir, &opts)?,
     };
     report.write(&args.out)?;
     if args.metrics_only {

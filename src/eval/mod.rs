@@ -10,7 +10,9 @@ pub mod labeled;
 pub mod msrp;
 pub mod pan13;
 pub mod realdev;
+pub mod scrapinghub;
 pub mod semeval;
+pub mod trafilatura;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -30,6 +32,10 @@ pub enum Format {
     Msrp,
     /// Real pages: `manifest.csv` (file, url, family, role, derives_from_url) + page texts.
     RealDev,
+    /// Zyte (Scrapinghub) article-extraction benchmark: `ground-truth.json` + `html/*.html.gz`.
+    Scrapinghub,
+    /// Trafilatura's evaluation pages: `evaldata.json` (with/without snippets) + `html/*.gz`.
+    Trafilatura,
 }
 
 impl Format {
@@ -42,6 +48,10 @@ impl Format {
             Some(Format::SemEval)
         } else if dir.join("msr_paraphrase_test.txt").is_file() {
             Some(Format::Msrp)
+        } else if dir.join("ground-truth.json").is_file() && dir.join("html").is_dir() {
+            Some(Format::Scrapinghub)
+        } else if dir.join("evaldata.json").is_file() {
+            Some(Format::Trafilatura)
         } else if dir.join("manifest.csv").is_file() {
             Some(Format::RealDev)
         } else {
@@ -56,6 +66,8 @@ impl Format {
             Format::SemEval => "semeval",
             Format::Msrp => "msrp",
             Format::RealDev => "real-dev",
+            Format::Scrapinghub => "scrapinghub",
+            Format::Trafilatura => "trafilatura",
         }
     }
 }
