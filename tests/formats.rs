@@ -454,3 +454,54 @@ fn extract_help_shows_examples_and_the_output_layout() {
         assert!(help.contains(needle), "{needle:?} in help:\n{help}");
     }
 }
+
+#[test]
+fn extract_keeps_the_extension_when_two_inputs_would_share_a_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let txt = fs::read_to_string(fixture("mixed/glenbrook-night-bus.txt")).expect("fixture");
+    fs::write(dir.path().join("page.txt"), &txt).expect("write");
+    let paragraphs: String = txt
+        .split("\n\n")
+        .skip(1)
+        .map(|p| format!("<p>{p}</p>\n"))
+        .collect();
+    fs::write(
+        dir.path().join("page.html"),
+        format!("<html><head><title>Night buses</title></head><body><article>{paragraphs}</article></body></html>"),
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let o = spinscan(&["extract", s(dir.path()), "--out", s(&out), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("page.txt").is_file());
+    let html = fs::read_to_string(out.join("page.html.txt")).expect("html body");
+    assert!(html.contains("Lynx Coaches said it would hire"), "{html}");
+}
+
+#[test]
+fn extract_refuses_two_inputs_with_the_same_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sub in ["one", "two"] {
+        fs::create_dir(dir.path().join(sub)).expect("mkdir");
+        fs::copy(
+            fixture("mixed/glenbrook-night-bus.txt"),
+            dir.path().join(sub).join("a.txt"),
+        )
+        .expect("copy");
+    }
+    let out = dir.path().join("out");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let o = spinscan(&["extract", s(&one), s(&two), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("a.txt") && err.contains("separate runs"),
+        "{err}"
+    );
+    assert!(!out.join("metadata.csv").exists());
+    // The same file named twice is read once.
+    let file = one.join("a.txt");
+    let o = spinscan(&["extract", s(&one), s(&file), "--out", s(&out), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(Csv::read(&out.join("metadata.csv")).rows.len(), 1);
+}
