@@ -183,6 +183,11 @@ fn parse_line(path: String, bytes: &[u8], fields: &JsonFields) -> Result<Article
     if body.trim().is_empty() {
         return Err(format!("empty text field {name:?}; skipped"));
     }
+    if body.contains('\0') {
+        return Err(format!(
+            "text field {name:?} holds NUL characters (binary data); skipped"
+        ));
+    }
     let mut article = parse_article(path, body.as_bytes())?;
     article.format = "jsonl";
     article.invalid_utf8 |= invalid_utf8;
@@ -367,17 +372,18 @@ mod tests {
             line(serde_json::json!({"url": "https://x.example/"})),
             line(serde_json::json!({"text": 42})),
             line(serde_json::json!({"text": "   "})),
+            line(serde_json::json!({"text": "bin\u{0}ary"})),
             line(serde_json::json!({"text": "Last good story about the quay."})),
         ]
         .join("\n");
         let (arts, probs) = read(&input);
         let paths: Vec<&str> = arts.iter().map(|a| a.path.as_str()).collect();
-        assert_eq!(paths, ["feed.jsonl#1", "feed.jsonl#7"]);
+        assert_eq!(paths, ["feed.jsonl#1", "feed.jsonl#8"]);
         let got: Vec<(&str, &str)> = probs
             .iter()
             .map(|p| (p.path.as_str(), p.message.as_str()))
             .collect();
-        assert_eq!(got.len(), 5, "{got:?}");
+        assert_eq!(got.len(), 6, "{got:?}");
         assert_eq!(got[0].0, "feed.jsonl#2");
         assert!(
             got[0].1.starts_with("invalid JSON at column"),
@@ -407,6 +413,8 @@ mod tests {
             got[4],
             ("feed.jsonl#6", "empty text field \"text\"; skipped")
         );
+        assert_eq!(got[5].0, "feed.jsonl#7");
+        assert!(got[5].1.contains("NUL"), "{}", got[5].1);
         assert!(probs.iter().all(|p| !p.message.contains('\n')));
     }
 
