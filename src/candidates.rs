@@ -25,7 +25,9 @@ const SIGNATURE_TERMS: usize = 24;
 /// Terms at least this common in English (Zipf) never enter a signature.
 const MAX_SIGNATURE_ZIPF: f32 = 4.5;
 /// Signature terms two articles must share.
-const MIN_SHARED_TERMS: u32 = 2;
+const MIN_SHARED_TERMS: u32 = 3;
+/// Sampled 5-grams two articles must share (one common phrase is no evidence of copying).
+const MIN_SHARED_SHINGLES: u32 = 2;
 /// One 5-gram in this many goes into the shingle sample (chosen by hash, so every article
 /// samples the same 5-grams).
 const SHINGLE_SAMPLE: u64 = 16;
@@ -107,33 +109,46 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
         .flat_map_iter(|i| {
             let i = i as u32;
             let sig = &signatures[i as usize];
-            // Later articles sharing terms with this one, counted.
-            let mut partners: Vec<u32> = sig
-                .terms
-                .iter()
-                .filter_map(|t| terms.get(t))
-                .flat_map(|list| list.iter().copied().filter(|&j| j > i))
-                .collect();
-            partners.sort_unstable();
-            let mut out = Vec::new();
-            let mut k = 0;
-            while k < partners.len() {
-                let j = partners[k];
-                let run = partners[k..].iter().take_while(|&&x| x == j).count() as u32;
-                if run >= MIN_SHARED_TERMS {
-                    out.push((i, j));
-                }
-                k += run as usize;
-            }
-            for list in sig.shingles.iter().filter_map(|h| shingles.get(h)) {
-                out.extend(list.iter().copied().filter(|&j| j > i).map(|j| (i, j)));
-            }
+            // Later articles sharing enough terms, or enough sampled 5-grams, with this one.
+            let mut out = shared_at_least(&sig.terms, &terms, i, MIN_SHARED_TERMS);
+            out.extend(shared_at_least(
+                &sig.shingles,
+                &shingles,
+                i,
+                MIN_SHARED_SHINGLES,
+            ));
             out
         })
         .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`.
+fn shared_at_least(
+    keys: &[u64],
+    index: &HashMap<u64, Vec<u32>, IdBuild>,
+    i: u32,
+    min: u32,
+) -> Vec<(u32, u32)> {
+    let mut partners: Vec<u32> = keys
+        .iter()
+        .filter_map(|k| index.get(k))
+        .flat_map(|list| list.iter().copied().filter(|&j| j > i))
+        .collect();
+    partners.sort_unstable();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < partners.len() {
+        let j = partners[k];
+        let run = partners[k..].iter().take_while(|&&x| x == j).count();
+        if run as u32 >= min {
+            out.push((i, j));
+        }
+        k += run;
+    }
+    out
 }
 
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many

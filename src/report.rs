@@ -285,13 +285,14 @@ pub fn summary(an: &Analysis, out: &Path) -> String {
     let in_families: usize = an.families.iter().map(|f| f.members.len()).sum();
     let bp: usize = an.articles.iter().map(|a| a.boilerplate.len()).sum();
     format!(
-        "spinscan: {} articles read, {} problems, {} other files skipped\n\
+        "spinscan: {} articles read, {} problems, {} other files skipped; {} pairs compared\n\
          {} copy pairs in {} families ({} articles); {} same-story pairs (not copies)\n\
          {} boilerplate lines\n\
          reports: {}",
         an.articles.len(),
         an.problems.len(),
         an.skipped_other,
+        an.pairs_scored,
         copies,
         an.families.len(),
         in_families,

@@ -7,7 +7,6 @@
 //! that list, solved with a prefix-maximum (Fenwick) tree in O(K log n) for K matches.
 
 use super::{Prepared, Signals, VERBATIM_SENTENCE};
-use crate::features::IdBuild;
 use std::collections::HashMap;
 
 /// A sentence pair at or above the similarity floor.
@@ -132,63 +131,86 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
 
 /// Sentence pairs whose weighted set similarity (Ochiai coefficient over term weights) reaches
 /// `floor`, sorted by (i, j). Chance overlaps (one shared name) stay below the floor.
+///
+/// The two articles' sorted term postings are merged; shared weights accumulate in a
+/// per-thread scratch matrix (or a hash map for book-length texts).
 fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
-    let m = b.sentences.len();
-    let mut postings: HashMap<u64, Vec<u32>, IdBuild> = HashMap::default();
-    for (j, sent) in b.sentences.iter().enumerate() {
-        for &(t, _) in sent {
-            postings.entry(t).or_default().push(j as u32);
+    let (n, m) = (a.sentences.len(), b.sentences.len());
+    let common = COMMON_POSTINGS.max(n.max(m) / 10);
+    let mut shared: Vec<(u32, u32, f32)> = Vec::new();
+    let dense = n * m <= DENSE_LIMIT;
+    SCRATCH.with(|cell| {
+        let mut acc = cell.borrow_mut();
+        if dense {
+            acc.clear();
+            acc.resize(n * m, 0.0);
         }
-    }
-    let common = COMMON_POSTINGS.max(m / 10);
-    let mut acc = vec![0f32; m];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
-    for (i, sent) in a.sentences.iter().enumerate() {
-        let mut skipped_common = false;
-        for &(t, w) in sent {
-            match postings.get(&t) {
-                Some(list) if list.len() > common => skipped_common = true,
-                Some(list) => {
-                    for &j in list {
-                        if acc[j as usize] == 0.0 {
-                            touched.push(j);
+        let mut sparse: HashMap<(u32, u32), f32> = HashMap::new();
+        let (pa, pb) = (&a.postings, &b.postings);
+        let (mut x, mut y) = (0, 0);
+        while x < pa.len() && y < pb.len() {
+            match pa[x].0.cmp(&pb[y].0) {
+                std::cmp::Ordering::Less => x += 1,
+                std::cmp::Ordering::Greater => y += 1,
+                std::cmp::Ordering::Equal => {
+                    let t = pa[x].0;
+                    let xe = x + pa[x..].iter().take_while(|p| p.0 == t).count();
+                    let ye = y + pb[y..].iter().take_while(|p| p.0 == t).count();
+                    // A term in very many sentences of both texts proposes nothing; its weight
+                    // is recounted below for the pairs other terms proposed.
+                    if (xe - x).max(ye - y) <= common {
+                        for &(_, i, w) in &pa[x..xe] {
+                            for &(_, j, _) in &pb[y..ye] {
+                                if dense {
+                                    acc[i as usize * m + j as usize] += w;
+                                } else {
+                                    *sparse.entry((i, j)).or_insert(0.0) += w;
+                                }
+                            }
                         }
-                        acc[j as usize] += w;
                     }
+                    x = xe;
+                    y = ye;
                 }
-                None => {}
             }
         }
-        let wa = a.sentence_weight[i];
-        let row_start = out.len();
-        for &j in &touched {
-            let ju = j as usize;
-            // Exact when no common term was skipped; otherwise recount the shared weight.
-            let shared = if skipped_common {
-                shared_weight(sent, &b.sentences[ju])
+        if dense {
+            for (k, &w) in acc.iter().enumerate() {
+                if w > 0.0 {
+                    shared.push(((k / m) as u32, (k % m) as u32, w));
+                }
+            }
+        } else {
+            shared.extend(sparse.into_iter().map(|((i, j), w)| (i, j, w)));
+            shared.sort_unstable_by_key(|&(i, j, _)| (i, j));
+        }
+    });
+    let any_common = a.postings.len() + b.postings.len() > 0 && n.max(m) / 10 > COMMON_POSTINGS;
+    shared
+        .into_iter()
+        .filter_map(|(i, j, w)| {
+            let (iu, ju) = (i as usize, j as usize);
+            let w = if any_common {
+                shared_weight(&a.sentences[iu], &b.sentences[ju])
             } else {
-                acc[ju]
+                w
             };
-            acc[ju] = 0.0;
-            let denom = (wa * b.sentence_weight[ju]).sqrt();
+            let denom = (a.sentence_weight[iu] * b.sentence_weight[ju]).sqrt();
             let sim = if denom > 0.0 {
-                (shared / denom).min(1.0)
+                (w / denom).min(1.0)
             } else {
                 0.0
             };
-            if sim >= floor {
-                out.push(Match {
-                    i: i as u32,
-                    j,
-                    sim,
-                });
-            }
-        }
-        touched.clear();
-        out[row_start..].sort_unstable_by_key(|x| x.j);
-    }
-    out
+            (sim >= floor).then_some(Match { i, j, sim })
+        })
+        .collect()
+}
+
+/// Largest sentence-pair matrix accumulated densely (normal articles); longer texts use a map.
+const DENSE_LIMIT: usize = 1 << 16;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn shared_weight(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {

@@ -157,7 +157,7 @@ impl Params {
         spin_density: 0.90,
         same_story_kept: 0.30,
         same_story_cosine: 0.25,
-        skip_cosine: 0.05,
+        skip_cosine: 0.20,
     };
 }
 
@@ -273,6 +273,9 @@ pub struct Prepared {
     pub(crate) sentence_weight: Vec<f32>,
     pub(crate) sentence_words: Vec<Vec<u32>>,
     pub(crate) sentence_quoted: Vec<bool>,
+    /// (term, sentence, weight) for every sentence term, sorted by term: lets two articles'
+    /// sentences be matched by one merge instead of a hash table per pair.
+    pub(crate) postings: Vec<(u64, u32, f32)>,
     /// Names and numbers with weights, sorted.
     kept: Vec<(u64, f32)>,
     kept_weight: f32,
@@ -305,6 +308,12 @@ impl Prepared {
         kept.sort_unstable_by_key(|&(t, _)| t);
         kept.dedup_by_key(|&mut (t, _)| t);
         let kept_weight = kept.iter().map(|(_, x)| x).sum();
+        let mut postings: Vec<(u64, u32, f32)> = sentences
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.iter().map(move |&(t, w)| (t, i as u32, w)))
+            .collect();
+        postings.sort_unstable_by_key(|x| (x.0, x.1));
         Prepared {
             narration_shingles: f.narration_shingles.clone(),
             shingles: f.shingles.clone(),
@@ -314,6 +323,7 @@ impl Prepared {
             sentence_weight,
             sentence_words: f.sentences.iter().map(|s| s.words.clone()).collect(),
             sentence_quoted: f.sentences.iter().map(|s| s.quoted).collect(),
+            postings,
             kept,
             kept_weight,
             quotes: f.quotes.clone(),
@@ -339,12 +349,14 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     if a.doc_norm > 0.0 && b.doc_norm > 0.0 {
         s.cosine = weighted_dot(&a.doc, &b.doc) / (a.doc_norm * b.doc_norm);
     }
-    if s.cosine >= p.skip_cosine || shared > 0 {
+    // Pairs with little vocabulary and (almost) no wording in common cannot be copies; their
+    // story-level signals are still measured.
+    if s.cosine >= p.skip_cosine || shared >= 3 {
         align::align(a, b, p.sentence_sim, &mut s);
-        (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
         s.quotes = quote_overlap(&a.quotes, &b.quotes);
         s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
     }
+    (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
     let (relation, score) = decide(&s, a, b, p);
     PairScore {
         a: a_id,
