@@ -159,8 +159,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                     numbers.push(h);
                     Some(h)
                 } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
-                    let stem = lang.stem(lower.trim_end_matches("'s"));
-                    let h = stem_term(&stem);
+                    let h = stemmed_term(lang, &lower, word_hash);
                     // A capitalised word inside a sentence is a name; at the start it is one
                     // only if it is not a common word (checked against the background table).
                     if w.is_capitalised() && (k > 0 || background().is_rare(h)) {
@@ -204,6 +203,26 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     f.names = names;
     f.numbers = numbers;
     f
+}
+
+/// The stem term of a lower-case word, cached per thread: stemming is the costliest step of
+/// feature extraction, and news vocabulary repeats.
+fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> u64 {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<u64, u64, IdBuild>> = std::cell::RefCell::new(HashMap::default());
+    }
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if let Some(&t) = cache.get(&word_hash) {
+            return t;
+        }
+        if cache.len() > 500_000 {
+            cache.clear();
+        }
+        let t = stem_term(&lang.stem(lower.trim_end_matches("'s")));
+        cache.insert(word_hash, t);
+        t
+    })
 }
 
 fn shingles(stream: &[u64]) -> Vec<u64> {

@@ -174,19 +174,25 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
             composite: false,
         })
         .collect();
-    let prepared: Vec<Prepared> = feats
-        .par_iter()
-        .map(|f| Prepared::new(f, &weights))
-        .collect();
-    // Candidate signatures come from the features, before they are dropped.
+    // Candidate signatures come from the features, before they are taken over.
     let signatures: Option<Vec<candidates::Signature>> = opts
         .candidates
         .uses_index(feats.len())
         .then(|| feats.par_iter().map(candidates::signature).collect());
-    let kept_features = if opts.keep_features {
-        feats
+    let (prepared, kept_features): (Vec<Prepared>, Vec<ArticleFeatures>) = if opts.keep_features {
+        (
+            feats
+                .par_iter()
+                .map(|f| Prepared::new(f, &weights))
+                .collect(),
+            feats,
+        )
     } else {
-        Vec::new()
+        let prepared = feats
+            .into_par_iter()
+            .map(|f| Prepared::from_features(f, &weights))
+            .collect();
+        (prepared, Vec::new())
     };
 
     // Candidates and pair scoring.

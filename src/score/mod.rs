@@ -284,6 +284,11 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(f: &ArticleFeatures, w: &Weights) -> Prepared {
+        Prepared::from_features(f.clone(), w)
+    }
+
+    /// Like [`Prepared::new`], taking the features over instead of copying them (memory).
+    pub fn from_features(f: ArticleFeatures, w: &Weights) -> Prepared {
         let doc: Vec<(u64, f32)> = f
             .terms
             .iter()
@@ -315,18 +320,18 @@ impl Prepared {
             .collect();
         postings.sort_unstable_by_key(|x| (x.0, x.1));
         Prepared {
-            narration_shingles: f.narration_shingles.clone(),
-            shingles: f.shingles.clone(),
+            narration_shingles: f.narration_shingles,
+            shingles: f.shingles,
             doc,
             doc_norm,
             sentences,
             sentence_weight,
-            sentence_words: f.sentences.iter().map(|s| s.words.clone()).collect(),
             sentence_quoted: f.sentences.iter().map(|s| s.quoted).collect(),
+            sentence_words: f.sentences.into_iter().map(|s| s.words).collect(),
             postings,
             kept,
             kept_weight,
-            quotes: f.quotes.clone(),
+            quotes: f.quotes,
         }
     }
 }
