@@ -381,7 +381,7 @@ pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
     );
     t.row(vec!["spinscan clean body".into(), f3(bp), f3(br), f3(bf)]);
     t.row(vec![
-        "  extractor blocks, before boilerplate stage".into(),
+        "  extractor blocks (with headline), before boilerplate stage".into(),
         f3(kp),
         f3(kr),
         f3(kf),

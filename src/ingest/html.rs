@@ -347,12 +347,14 @@ impl TextIndex {
             .copied()
     }
 
-    /// Trigrams of `ids` present in the text: (matched, total, first and last position at or
-    /// after `from` of the matched ones).
+    /// Trigrams of `ids` present in the text: (matched, total, span). The span is where the
+    /// block most likely sits at or after `from`: it starts at the earliest occurrence of a
+    /// matched trigram there and takes in the matched occurrences within the block's length
+    /// of that start (a common trigram recurring far ahead must not drag the span along).
     fn trigram_share(&self, ids: &[u32], from: usize) -> (usize, usize, Option<(usize, usize)>) {
         let total = ids.len().saturating_sub(2);
         let mut hit = 0;
-        let mut span: Option<(usize, usize)> = None;
+        let mut firsts: Vec<usize> = Vec::new();
         for g in ids.windows(3) {
             let Some(pos) = self.trigrams.get(&[g[0], g[1], g[2]]) else {
                 continue;
@@ -360,12 +362,19 @@ impl TextIndex {
             hit += 1;
             let k = pos.partition_point(|&p| p < from);
             if let Some(&p) = pos.get(k) {
-                span = Some(match span {
-                    None => (p, p + 3),
-                    Some((a, b)) => (a.min(p), b.max(p + 3)),
-                });
+                firsts.push(p);
             }
         }
+        let span = firsts.iter().min().map(|&start| {
+            let reach = start + ids.len() + ids.len() / 2;
+            let end = firsts
+                .iter()
+                .filter(|&&p| p <= reach)
+                .map(|&p| p + 3)
+                .max()
+                .unwrap_or(start + 3);
+            (start, end)
+        });
         (hit, total, span)
     }
 
@@ -931,6 +940,30 @@ mod tests {
         assert_eq!(
             outside_extracted(&blocks, &ix),
             vec![true, false, false, false, true]
+        );
+    }
+
+    #[test]
+    fn a_fuzzy_match_does_not_drag_the_alignment_far_ahead() {
+        // The second block reads a little differently in the extraction ("much" is gone); one
+        // of its trigrams ("sleep much better") does occur, much later. The short heading
+        // after the block must still be found where it is.
+        let text = "first paragraph is long enough to anchor things here\n\
+                    people in the study were said to sleep better than before\n\
+                    Heading two\n\
+                    third paragraph is also long enough to anchor\n\
+                    filler words go here for a while and then more of them and more again\n\
+                    until at the very end someone says they sleep much better now";
+        let ix = TextIndex::new(text);
+        let blocks = [
+            "First paragraph is long enough to anchor things here.",
+            "People in the study were said to sleep much better than before.",
+            "Heading two",
+            "Third paragraph is also long enough to anchor.",
+        ];
+        assert_eq!(
+            outside_extracted(&blocks, &ix),
+            vec![false, false, false, false]
         );
     }
 
