@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::features::{self, ArticleFeatures, IdBuild};
+use crate::features::{self, ArticleFeatures, IdBuild, Weights};
 
 /// Below this many articles every pair is scored.
 pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
@@ -31,8 +31,10 @@ const MIN_SHARED_SHINGLES: u32 = 2;
 /// One 5-gram in this many goes into the shingle sample (chosen by hash, so every article
 /// samples the same 5-grams).
 const SHINGLE_SAMPLE: u64 = 16;
-/// Postings longer than this are dropped: the term links too many articles to tell anything.
-const MAX_POSTINGS: usize = 2_000;
+/// Postings longer than this share of the folder (within the bounds below) are dropped: the
+/// term links too many articles to tell anything.
+const MAX_POSTINGS_SHARE: usize = 100;
+const MAX_POSTINGS_BOUNDS: (usize, usize) = (100, 2_000);
 
 /// How pairs are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,8 +77,10 @@ pub struct Signature {
     pub shingles: Vec<u64>,
 }
 
-/// The signature of one article.
-pub fn signature(f: &ArticleFeatures) -> Signature {
+/// The signature of one article: its rarest terms by background English frequency. (`weights`
+/// is reserved for folder-aware choices; terms common in the folder are dropped by the
+/// postings cap in [`propose`].)
+pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
     let bg = features::background();
     let mut ranked: Vec<(f32, u64)> = f
         .terms
@@ -84,6 +88,7 @@ pub fn signature(f: &ArticleFeatures) -> Signature {
         .map(|&(t, _)| (bg.zipf(t), t))
         .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
         .collect();
+    let _ = weights;
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut terms: Vec<u64> = ranked
         .into_iter()
@@ -102,8 +107,10 @@ pub fn signature(f: &ArticleFeatures) -> Signature {
 
 /// Pairs `(i, j)`, `i < j`, proposed by the signature index, sorted.
 pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
-    let terms = postings(signatures.iter().map(|s| &s.terms));
-    let shingles = postings(signatures.iter().map(|s| &s.shingles));
+    let cap =
+        (signatures.len() / MAX_POSTINGS_SHARE).clamp(MAX_POSTINGS_BOUNDS.0, MAX_POSTINGS_BOUNDS.1);
+    let terms = postings(signatures.iter().map(|s| &s.terms), cap);
+    let shingles = postings(signatures.iter().map(|s| &s.shingles), cap);
     let mut pairs: Vec<(u32, u32)> = (0..signatures.len())
         .into_par_iter()
         .flat_map_iter(|i| {
@@ -154,7 +161,11 @@ fn shared_at_least(
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
 /// pairs it proposes in all: the measure that the index loses no copies.
 pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, usize) {
-    let signatures: Vec<Signature> = features.par_iter().map(signature).collect();
+    let weights = Weights::from_articles(features);
+    let signatures: Vec<Signature> = features
+        .par_iter()
+        .map(|f| signature(f, &weights))
+        .collect();
     let proposed = propose(&signatures);
     let found = copies
         .iter()
@@ -164,14 +175,17 @@ pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, 
 }
 
 /// Inverted lists key -> articles, without the over-long ones.
-fn postings<'a>(lists: impl Iterator<Item = &'a Vec<u64>>) -> HashMap<u64, Vec<u32>, IdBuild> {
+fn postings<'a>(
+    lists: impl Iterator<Item = &'a Vec<u64>>,
+    cap: usize,
+) -> HashMap<u64, Vec<u32>, IdBuild> {
     let mut index: HashMap<u64, Vec<u32>, IdBuild> = HashMap::default();
     for (i, keys) in lists.enumerate() {
         for &k in keys {
             index.entry(k).or_default().push(i as u32);
         }
     }
-    index.retain(|_, v| v.len() >= 2 && v.len() <= MAX_POSTINGS);
+    index.retain(|_, v| v.len() >= 2 && v.len() <= cap);
     index
 }
 
@@ -197,7 +211,8 @@ mod tests {
             extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
             extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
         ];
-        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
+        let w = Weights::from_articles(&docs);
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
     }
 
@@ -208,7 +223,7 @@ mod tests {
             &["The people said the government would meet Vasquez in Carrow next year."],
             &lang,
         );
-        let sig = signature(&f);
+        let sig = signature(&f, &Weights::from_articles(std::iter::empty()));
         let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
         assert!(has("vasquez") && has("carrow"));
         assert!(!has("people") && !has("year"));
