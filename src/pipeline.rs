@@ -378,11 +378,13 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             a.meta.title = Some(a.lines[t].trim().to_string());
         }
     }
+    // A line repeating the title known from metadata (HTML, JSON lines) is the headline, not body.
+    let known_title = a.meta.title.as_deref().map(str::trim).unwrap_or("");
     let body: Vec<String> = a
         .lines
         .iter()
         .enumerate()
-        .filter(|&(i, l)| !is_bp(i) && Some(i) != title && !l.trim().is_empty())
+        .filter(|&(i, l)| !is_bp(i) && Some(i) != title && !l.trim().is_empty() && l.trim() != known_title)
         .map(|(_, l)| l.trim().to_string())
         .collect();
     if a.meta.title.is_none() {
