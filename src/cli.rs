@@ -88,6 +88,15 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     pub boilerplate_lexicon: Option<PathBuf>,
 
+    /// Score every pair of articles (the exact reference; quadratic). By default every pair is
+    /// scored below 2,000 articles and a candidate index proposes pairs above that.
+    #[arg(long, conflicts_with = "candidate_index")]
+    pub all_pairs: bool,
+
+    /// Use the candidate index whatever the folder size.
+    #[arg(long)]
+    pub candidate_index: bool,
+
     /// No progress bar, no summary; problems are still reported on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -366,3 +366,31 @@ fn help_shows_examples_and_exit_codes() {
         "{text}"
     );
 }
+
+#[test]
+fn candidate_index_finds_the_same_copies_as_all_pairs() {
+    let copies = |flag: &str| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let o = spinscan(&[
+            "scan",
+            sample_dir().to_str().expect("utf-8"),
+            "--out",
+            out.path().to_str().expect("utf-8"),
+            "-q",
+            flag,
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let pairs = read_csv(&out.path().join("pairs.csv"));
+        let mut found: Vec<(String, String)> = pairs
+            .rows
+            .iter()
+            .filter(|r| r["is_copy"] == "true")
+            .map(|r| (r["a"].clone(), r["b"].clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let exact = copies("--all-pairs");
+    assert!(exact.len() >= 6);
+    assert_eq!(copies("--candidate-index"), exact);
+}
