@@ -384,7 +384,9 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
         .lines
         .iter()
         .enumerate()
-        .filter(|&(i, l)| !is_bp(i) && Some(i) != title && !l.trim().is_empty() && l.trim() != known_title)
+        .filter(|&(i, l)| {
+            !is_bp(i) && Some(i) != title && !l.trim().is_empty() && l.trim() != known_title
+        })
         .map(|(_, l)| l.trim().to_string())
         .collect();
     if a.meta.title.is_none() {

@@ -1,14 +1,9 @@
 //! End-to-end tests of `spinscan eval` on the team's labeled sample (data/sample).
 
 use std::path::Path;
-use std::process::Command;
 
-fn spinscan(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(args)
-        .output()
-        .expect("spinscan runs")
-}
+mod common;
+use common::spinscan;
 
 fn sample() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

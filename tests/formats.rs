@@ -5,14 +5,10 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn spinscan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(args)
-        .output()
-        .expect("spinscan runs")
-}
+mod common;
+use common::{s, spinscan, Csv};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,51 +16,8 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A CSV file as its header and rows of column -> value.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<HashMap<String, String>>,
-}
-
-impl Csv {
-    fn read(path: &Path) -> Csv {
-        let mut r =
-            csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let header: Vec<String> = r
-            .headers()
-            .expect("header")
-            .iter()
-            .map(String::from)
-            .collect();
-        let rows = r
-            .records()
-            .map(|rec| {
-                let rec = rec.expect("record");
-                header
-                    .iter()
-                    .cloned()
-                    .zip(rec.iter().map(String::from))
-                    .collect()
-            })
-            .collect();
-        Csv { header, rows }
-    }
-
-    /// The row whose `path` (or `key`) column is `value`.
-    fn row(&self, key: &str, value: &str) -> &HashMap<String, String> {
-        self.rows
-            .iter()
-            .find(|r| r[key] == value)
-            .unwrap_or_else(|| panic!("no row with {key} = {value:?}"))
-    }
 }
 
 /// Runs `scan` on `dir` with extra flags; returns the output and the report folder.

@@ -5,22 +5,18 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{s, spinscan, Csv};
+
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    Csv::read(path).rows
+}
 
 const ORIGINAL: &str = "gazette-sea-wall.html";
 const COPY: &str = "dailybuzz-sea-wall-copy.html";
 const OTHER: &str = "riverside-library-reopens.html";
-
-fn spinscan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(args)
-        .output()
-        .expect("spinscan runs")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 /// A fresh copy of the fixture folder (the scan must not depend on, or touch, the repo's own).
 fn fixture_copy() -> tempfile::TempDir {
@@ -31,26 +27,6 @@ fn fixture_copy() -> tempfile::TempDir {
         fs::copy(e.path(), dir.path().join(e.file_name())).expect("copy fixture");
     }
     dir
-}
-
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("record");
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect()
-        })
-        .collect()
 }
 
 /// Scans a copy of the fixtures; returns the run, the input copy and the report folder.

@@ -4,45 +4,17 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn spinscan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(args)
-        .output()
-        .expect("spinscan runs")
+mod common;
+use common::{spinscan, Csv};
+
+fn read_csv(path: &Path) -> Csv {
+    Csv::read(path)
 }
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample")
-}
-
-/// A CSV report as a header and rows of column -> value.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<HashMap<String, String>>,
-}
-
-fn read_csv(path: &Path) -> Csv {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            let rec = rec.expect("record");
-            header
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect()
-        })
-        .collect();
-    Csv { header, rows }
 }
 
 fn scan_sample() -> (Output, tempfile::TempDir) {

@@ -386,8 +386,18 @@ pub fn check_floors(report: &Report, floors: &[Floor]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Writes `text` gzip-compressed to `path` (the benchmark sets ship `.gz` pages).
+    pub(crate) fn write_gz(path: &Path, text: &str) {
+        use std::io::Write;
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let f = std::fs::File::create(path).expect("create");
+        let mut w = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+        w.write_all(text.as_bytes()).expect("write");
+        w.finish().expect("finish");
+    }
 
     #[test]
     fn prf_counts() {

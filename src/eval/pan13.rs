@@ -470,24 +470,4 @@ mod tests {
         assert!(e.to_string().contains("pairs"), "{e}");
         assert!(e.to_string().contains("line 1"), "{e}");
     }
-
-    /// The real set, when it is there: `cargo test --release --lib eval::pan13 -- --ignored
-    /// --nocapture` prints the report, its metrics and the time taken.
-    #[test]
-    #[ignore]
-    fn real_set() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/eval/pan13-text-alignment-no-obfuscation-subset");
-        if !dir.is_dir() {
-            eprintln!("{}: not here, skipped", dir.display());
-            return;
-        }
-        let t = std::time::Instant::now();
-        let r = evaluate(&dir, &Params::DEFAULT).expect("evaluates");
-        println!("{}", r.render());
-        for (k, v) in &r.metrics {
-            println!("{k} = {v:.4}");
-        }
-        println!("took {:.1} s", t.elapsed().as_secs_f64());
-    }
 }

@@ -429,15 +429,8 @@ pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
-    fn gz(path: &Path, text: &str) {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        let f = std::fs::File::create(path).expect("create");
-        let mut w = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
-        w.write_all(text.as_bytes()).expect("write");
-        w.finish().expect("finish");
-    }
+    use crate::eval::tests::write_gz as gz;
 
     const BODY: [&str; 3] = [
         "The harbour council voted on Tuesday to build a new sea wall along the eastern quay, ending two years of argument.",

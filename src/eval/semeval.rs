@@ -351,24 +351,4 @@ mod tests {
         let e = evaluate(tmp.path(), &Params::DEFAULT).expect_err("fails");
         assert!(e.to_string().contains("testing_set.csv"), "{e}");
     }
-
-    /// The real set, when it is there: `cargo test --release --lib eval::semeval -- --ignored
-    /// --nocapture` prints the report, its metrics and the time taken.
-    #[test]
-    #[ignore]
-    fn real_set() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/eval/semeval2022-task8-news-similarity");
-        if !dir.is_dir() {
-            eprintln!("{}: not here, skipped", dir.display());
-            return;
-        }
-        let t = std::time::Instant::now();
-        let r = evaluate(&dir, &Params::DEFAULT).expect("evaluates");
-        println!("{}", r.render());
-        for (k, v) in &r.metrics {
-            println!("{k} = {v:.4}");
-        }
-        println!("took {:.1} s", t.elapsed().as_secs_f64());
-    }
 }
