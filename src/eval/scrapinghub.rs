@@ -519,22 +519,4 @@ mod tests {
         let e = evaluate(tmp.path(), &Options::default()).expect_err("fails");
         assert!(e.to_string().contains("zz.html.gz"), "{e}");
     }
-
-    /// The real set, when it is there: `cargo test --release --lib eval::scrapinghub --
-    /// --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn real_set() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/eval/scrapinghub-article-extraction-benchmark");
-        if !dir.is_dir() {
-            eprintln!("{}: not here, skipped", dir.display());
-            return;
-        }
-        let r = evaluate(&dir, &Options::default()).expect("evaluates");
-        println!("{}", r.render());
-        for (k, v) in &r.metrics {
-            println!("{k} = {v:.4}");
-        }
-    }
 }

@@ -370,21 +370,4 @@ mod tests {
         let e = evaluate(tmp.path(), &Options::default()).expect_err("fails");
         assert!(e.to_string().contains("evaldata.json"), "{e}");
     }
-
-    /// The real set, when it is there: `cargo test --release --lib eval::trafilatura --
-    /// --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn real_set() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/trafilatura-eval");
-        if !dir.is_dir() {
-            eprintln!("{}: not here, skipped", dir.display());
-            return;
-        }
-        let r = evaluate(&dir, &Options::default()).expect("evaluates");
-        println!("{}", r.render());
-        for (k, v) in &r.metrics {
-            println!("{k} = {v:.4}");
-        }
-    }
 }
