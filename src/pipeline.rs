@@ -86,9 +86,8 @@ pub struct Analysed {
     pub invalid_utf8: bool,
     pub words: u32,
     pub boilerplate: Vec<BoilerplateLine>,
-    /// Content-farm marks found on the page, and their weight as evidence.
+    /// Content-farm marks found on the page (their weight: [`attribution::farm_marks`]).
     pub marks: PageMarks,
-    pub farm: f32,
     /// Index into [`Analysis::families`] (families of two or more only).
     pub family: Option<usize>,
     pub role: Role,
@@ -168,7 +167,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .iter()
         .map(|a| ArticleEvidence {
             date: a.meta.date.clone(),
-            farm: a.farm,
+            farm: attribution::farm_marks(a.marks),
             own_site: a.meta.own_site(),
             credited_site: a.meta.credited_site(),
             composite: false,
@@ -412,7 +411,6 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
         share_bar: has(Kind::ShareBar),
         author_bio: has(Kind::AuthorBio),
     };
-    let farm = attribution::farm_marks(marks);
     Cleaned {
         article: Analysed {
             path: a.path,
@@ -422,7 +420,6 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             words: 0,
             boilerplate,
             marks,
-            farm,
             family: None,
             role: Role::Independent,
             copied_from: None,

@@ -129,7 +129,7 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
                 a.boilerplate.len().to_string(),
                 types.join(";"),
                 a.marks.names().join(";"),
-                format!("{:.1}", a.farm),
+                format!("{:.1}", crate::attribution::farm_marks(a.marks)),
                 a.meta.source_credit.clone().unwrap_or_default(),
                 a.meta.credited_url.clone().unwrap_or_default(),
                 notes.join("; "),
