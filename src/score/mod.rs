@@ -120,6 +120,10 @@ pub struct Params {
     /// ...and aligned sentences following each other closely (see [`Signals::density`]), not
     /// scattered matches.
     pub narration_density: f32,
+    /// A rewrite keeps at least this many 5-grams of the reporter's own wording (outside
+    /// quotation marks). Every labeled rewrite in spun-dev, real-dev and the seeds keeps one or
+    /// more; independent reports of one event can share none.
+    pub rewrite_min_narration: u32,
     /// Spin: aligned sentences keep their skeleton (edit similarity this high)...
     pub spin_edit: f32,
     /// ...both articles align this much...
@@ -150,6 +154,7 @@ impl Params {
         rewrite_score_short: 0.40,
         rewrite_edit_weight: 0.33,
         narration_shingles: 6,
+        rewrite_min_narration: 1,
         narration_rewrite_score: 0.20,
         narration_density: 0.35,
         spin_edit: 0.85,
@@ -185,6 +190,10 @@ impl Params {
             "passage_max_alignment" => &mut self.passage_max_alignment,
             "narration_rewrite_score" => &mut self.narration_rewrite_score,
             "narration_density" => &mut self.narration_density,
+            "rewrite_min_narration" => {
+                self.rewrite_min_narration = value.max(0.0).round() as u32;
+                return Ok(());
+            }
             "narration_shingles" => {
                 self.narration_shingles = value.max(0.0).round() as u32;
                 return Ok(());
@@ -392,10 +401,11 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     let verbatim_share = s.verbatim_sentences as f32 / s.aligned_sentences.max(1) as f32;
     let same_story =
         s.kept_ab.max(s.kept_ba) >= p.same_story_kept && s.cosine >= p.same_story_cosine;
-    let reworded = rewrite >= rewrite_bar
-        || (s.narration_shared >= p.narration_shingles
-            && rewrite >= p.narration_rewrite_score
-            && s.density >= p.narration_density);
+    let reworded = s.narration_shared >= p.rewrite_min_narration
+        && (rewrite >= rewrite_bar
+            || (s.narration_shared >= p.narration_shingles
+                && rewrite >= p.narration_rewrite_score
+                && s.density >= p.narration_density));
     // Sentence for sentence, the same skeleton with words swapped, over both whole texts.
     let spun = s.edit_similarity >= p.spin_edit
         && both_aligned >= p.spin_alignment
