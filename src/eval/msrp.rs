@@ -48,7 +48,10 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         ids.push((pair[0], pair[1]));
     }
     let prepared = prepare_texts(&texts, &Language::english());
-    let split = prepared.iter().filter(|p| p.sentences.len() > 1).count();
+    let split = prepared
+        .iter()
+        .filter(|p| p.sentence_weight.len() > 1)
+        .count();
 
     let sims: Vec<f64> = ids
         .par_iter()

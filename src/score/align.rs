@@ -27,7 +27,7 @@ const COMMON_POSTINGS: usize = 64;
 /// Fills the alignment signals of `s`: `align_ab`, `align_ba`, `order`, `aligned_sentences`,
 /// `verbatim_sentences`, `edit_similarity`, `density`.
 pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
-    let (n, m) = (a.sentences.len(), b.sentences.len());
+    let (n, m) = (a.sentence_weight.len(), b.sentence_weight.len());
     if n == 0 || m == 0 {
         return;
     }
@@ -135,9 +135,10 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
 /// The two articles' sorted term postings are merged; shared weights accumulate in a
 /// per-thread scratch matrix (or a hash map for book-length texts).
 fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
-    let (n, m) = (a.sentences.len(), b.sentences.len());
+    let (n, m) = (a.sentence_weight.len(), b.sentence_weight.len());
     let common = COMMON_POSTINGS.max(n.max(m) / 10);
     let mut shared: Vec<(u32, u32, f32)> = Vec::new();
+    let mut skipped_common = false;
     let dense = n * m <= DENSE_LIMIT;
     SCRATCH.with(|cell| {
         let mut acc = cell.borrow_mut();
@@ -158,6 +159,7 @@ fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
                     let ye = y + pb[y..].iter().take_while(|p| p.0 == t).count();
                     // A term in very many sentences of both texts proposes nothing; its weight
                     // is recounted below for the pairs other terms proposed.
+                    skipped_common |= (xe - x).max(ye - y) > common;
                     if (xe - x).max(ye - y) <= common {
                         for &(_, i, w) in &pa[x..xe] {
                             for &(_, j, _) in &pb[y..ye] {
@@ -185,15 +187,21 @@ fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
             shared.sort_unstable_by_key(|&(i, j, _)| (i, j));
         }
     });
-    let any_common = a.postings.len() + b.postings.len() > 0 && n.max(m) / 10 > COMMON_POSTINGS;
+    // Only when a common term was skipped are the sentences' own term lists needed, to
+    // recount the shared weight exactly; they are rebuilt from the postings for that case.
+    let lists = skipped_common.then(|| {
+        (
+            sentence_lists(&a.postings, n),
+            sentence_lists(&b.postings, m),
+        )
+    });
     shared
         .into_iter()
         .filter_map(|(i, j, w)| {
             let (iu, ju) = (i as usize, j as usize);
-            let w = if any_common {
-                shared_weight(&a.sentences[iu], &b.sentences[ju])
-            } else {
-                w
+            let w = match &lists {
+                Some((la, lb)) => shared_weight(&la[iu], &lb[ju]),
+                None => w,
             };
             let denom = (a.sentence_weight[iu] * b.sentence_weight[ju]).sqrt();
             let sim = if denom > 0.0 {
@@ -211,6 +219,15 @@ const DENSE_LIMIT: usize = 1 << 16;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Each sentence's (term, weight) list, sorted by term, from term-sorted postings.
+fn sentence_lists(postings: &[(u64, u32, f32)], n: usize) -> Vec<Vec<(u64, f32)>> {
+    let mut lists = vec![Vec::new(); n];
+    for &(t, i, w) in postings {
+        lists[i as usize].push((t, w));
+    }
+    lists
 }
 
 fn shared_weight(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {

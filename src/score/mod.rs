@@ -278,7 +278,6 @@ pub struct Prepared {
     doc: Vec<(u64, f32)>,
     doc_norm: f32,
     /// Per sentence: weighted terms, sorted.
-    pub(crate) sentences: Vec<Vec<(u64, f32)>>,
     pub(crate) sentence_weight: Vec<f32>,
     pub(crate) sentence_words: Vec<Vec<u32>>,
     pub(crate) sentence_quoted: Vec<bool>,
@@ -333,7 +332,6 @@ impl Prepared {
             shingles: f.shingles,
             doc,
             doc_norm,
-            sentences,
             sentence_weight,
             sentence_quoted: f.sentences.iter().map(|s| s.quoted).collect(),
             sentence_words: f.sentences.into_iter().map(|s| s.words).collect(),
@@ -390,7 +388,7 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     };
     let rewrite = rewrite_score(s, p);
     let both_aligned = s.align_ab.min(s.align_ba);
-    let short_sentences = a.sentences.len().min(b.sentences.len());
+    let short_sentences = a.sentence_weight.len().min(b.sentence_weight.len());
     let rewrite_bar = if short_sentences < 5 {
         p.rewrite_score_short
     } else {
