@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::features::{self, ArticleFeatures, IdBuild, Weights};
+use crate::features::{self, ArticleFeatures, IdBuild};
 
 /// Below this many articles every pair is scored.
 pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
@@ -77,10 +77,9 @@ pub struct Signature {
     pub shingles: Vec<u64>,
 }
 
-/// The signature of one article: its rarest terms by background English frequency. (`weights`
-/// is reserved for folder-aware choices; terms common in the folder are dropped by the
-/// postings cap in [`propose`].)
-pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
+/// The signature of one article: its rarest terms by background English frequency (terms
+/// common in the folder are dropped by the postings cap in [`propose`]).
+pub fn signature(f: &ArticleFeatures) -> Signature {
     let bg = features::background();
     let mut ranked: Vec<(f32, u64)> = f
         .terms
@@ -88,7 +87,6 @@ pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
         .map(|&(t, _)| (bg.zipf(t), t))
         .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
         .collect();
-    let _ = weights;
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut terms: Vec<u64> = ranked
         .into_iter()
@@ -161,11 +159,7 @@ fn shared_at_least(
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
 /// pairs it proposes in all: the measure that the index loses no copies.
 pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, usize) {
-    let weights = Weights::from_articles(features);
-    let signatures: Vec<Signature> = features
-        .par_iter()
-        .map(|f| signature(f, &weights))
-        .collect();
+    let signatures: Vec<Signature> = features.par_iter().map(signature).collect();
     let proposed = propose(&signatures);
     let found = copies
         .iter()
@@ -211,8 +205,7 @@ mod tests {
             extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
             extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
         ];
-        let w = Weights::from_articles(&docs);
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
     }
 
@@ -223,7 +216,7 @@ mod tests {
             &["The people said the government would meet Vasquez in Carrow next year."],
             &lang,
         );
-        let sig = signature(&f, &Weights::from_articles(std::iter::empty()));
+        let sig = signature(&f);
         let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
         assert!(has("vasquez") && has("carrow"));
         assert!(!has("people") && !has("year"));

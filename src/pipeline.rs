@@ -174,13 +174,10 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         })
         .collect();
     // Candidate signatures come from the features, before they are taken over.
-    let signatures: Option<Vec<candidates::Signature>> =
-        opts.candidates.uses_index(feats.len()).then(|| {
-            feats
-                .par_iter()
-                .map(|f| candidates::signature(f, &weights))
-                .collect()
-        });
+    let signatures: Option<Vec<candidates::Signature>> = opts
+        .candidates
+        .uses_index(feats.len())
+        .then(|| feats.par_iter().map(candidates::signature).collect());
     let (prepared, kept_features): (Vec<Prepared>, Vec<ArticleFeatures>) = if opts.keep_features {
         (
             feats

@@ -95,11 +95,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         .map(|(i, a)| (a.path.as_str(), i as u32))
         .collect();
     let labels = read_labels(&dir.join("labels"), &index, an.articles.len())?;
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut report = Report::new(&set, Format::Labeled);
+    let mut report = Report::for_dir(dir, Format::Labeled);
     let n = an.articles.len();
     let inside: Vec<bool> = (0..n)
         .map(|i| labels.family[i].as_deref().is_some_and(|f| split.keeps(f)))

@@ -142,6 +142,15 @@ impl Report {
         }
     }
 
+    /// A report named after the set's folder.
+    pub fn for_dir(dir: &Path, format: Format) -> Report {
+        let set = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| dir.display().to_string());
+        Report::new(&set, format)
+    }
+
     pub fn metric(&mut self, name: &str, value: f64) {
         self.metrics.push((name.to_string(), value));
     }
@@ -248,6 +257,20 @@ impl Prf {
         ]
     }
     pub const HEADER: [&'static str; 7] = ["", "precision", "recall", "F1", "tp", "fp", "fn"];
+}
+
+/// Reads a JSON file whose top level must be an object (`shape` describes it in the error).
+pub fn read_json_object(
+    path: &Path,
+    shape: &str,
+) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
+    match serde_json::from_str(&text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => anyhow::bail!("{}: expected an object {shape}", path.display()),
+        Err(e) => anyhow::bail!("{}: not JSON: {e}", path.display()),
+    }
 }
 
 /// `a / b`, 0 when `b` is 0.

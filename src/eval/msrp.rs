@@ -85,11 +85,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         fn_: 0,
     };
 
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut r = Report::new(&set, Format::Msrp);
+    let mut r = Report::for_dir(dir, Format::Msrp);
     r.metric("sentence_precision", at_floor.precision());
     r.metric("sentence_recall", at_floor.recall());
     r.metric("sentence_f1", at_floor.f1());

@@ -142,11 +142,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         .collect();
     let (j_t, j_prf) = best_threshold(&mut jaccard);
 
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut r = Report::new(&set, Format::Pan13);
+    let mut r = Report::for_dir(dir, Format::Pan13);
     r.metric("copy_precision", prf.precision());
     r.metric("copy_recall", prf.recall());
     r.metric("copy_f1", prf.f1());

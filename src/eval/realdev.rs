@@ -86,10 +86,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         });
     }
     pages.retain(|p| p.role != "unsure" && split.keeps(&p.family));
-    let set = dir
-        .file_name()
-        .map_or("real-dev".into(), |n| n.to_string_lossy().into_owned());
-    let mut report = Report::new(&set, Format::RealDev);
+    let mut report = Report::for_dir(dir, Format::RealDev);
     report.metric("pages", pages.len() as f64);
 
     let predicted: HashMap<(u32, u32), (bool, Option<u32>)> = an

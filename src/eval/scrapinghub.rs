@@ -25,7 +25,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use regex::Regex;
 
-use super::{f3, Format, Prf, Report, Table};
+use super::{f3, read_json_object, Format, Prf, Report, Table};
 use crate::ingest::html::{self, TextIndex};
 use crate::pipeline::{read_and_clean, Cleaned, Options};
 
@@ -256,16 +256,8 @@ pub(super) fn body_lines(lines: &[String], cleaned: &Cleaned) -> Vec<bool> {
 pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
     let started = Instant::now();
     let gt_path = dir.join("ground-truth.json");
-    let text = std::fs::read_to_string(&gt_path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", gt_path.display()))?;
-    let gt: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", gt_path.display()))?;
-    let gt = gt.as_object().ok_or_else(|| {
-        anyhow::anyhow!(
-            "{}: expected an object {{id: {{articleBody}}}}",
-            gt_path.display()
-        )
-    })?;
+    let gt = read_json_object(&gt_path, "{id: {articleBody}}")?;
+    let gt = &gt;
     let mut ids: Vec<(String, String)> = gt
         .iter()
         .map(|(id, v)| {
@@ -357,11 +349,7 @@ pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
     let lines = sum(|s| s.lines);
     let extractor_lines = sum(|s| s.extractor_lines);
 
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut r = Report::new(&set, Format::Scrapinghub);
+    let mut r = Report::for_dir(dir, Format::Scrapinghub);
     r.metric("pages", ids.len() as f64);
     r.metric("body_precision", bp);
     r.metric("body_recall", br);

@@ -88,11 +88,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
     let same = count(&|r, _| r.overall <= SAME_STORY);
     let different = count(&|r, _| r.overall >= DIFFERENT_STORY);
 
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut rep = Report::new(&set, Format::SemEval);
+    let mut rep = Report::for_dir(dir, Format::SemEval);
     rep.metric(
         "copy_rate_same_story_no_shared_wording",
         ratio(no_wording.1, no_wording.0),

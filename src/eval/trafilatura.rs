@@ -19,7 +19,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::scrapinghub::{body_lines, gunzip, run_pages};
-use super::{f3, ratio, Format, Prf, Report, Table};
+use super::{f3, ratio, read_json_object, Format, Prf, Report, Table};
 use crate::pipeline::Options;
 
 struct Entry {
@@ -101,16 +101,8 @@ impl Counts {
 
 fn read_entries(dir: &Path) -> anyhow::Result<Vec<(String, Entry)>> {
     let path = dir.join("evaldata.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: not JSON: {e}", path.display()))?;
-    let obj = v.as_object().ok_or_else(|| {
-        anyhow::anyhow!(
-            "{}: expected an object {{url: {{file, with, without}}}}",
-            path.display()
-        )
-    })?;
+    let obj = read_json_object(&path, "{url: {file, with, without}}")?;
+    let obj = &obj;
     let strings = |x: Option<&serde_json::Value>| -> Vec<String> {
         x.and_then(|a| a.as_array())
             .map(|a| {
@@ -224,11 +216,7 @@ pub fn evaluate(dir: &Path, opts: &Options) -> anyhow::Result<Report> {
         }
     }
 
-    let set = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| dir.display().to_string());
-    let mut r = Report::new(&set, Format::Trafilatura);
+    let mut r = Report::for_dir(dir, Format::Trafilatura);
     r.metric("pages", pages.len() as f64);
     r.metric("pages_en", n_en as f64);
     r.metric("boilerplate_precision", all.lines.precision());
