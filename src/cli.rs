@@ -101,6 +101,10 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Print each stage's wall time and the process's memory to stderr as it finishes.
+    #[arg(long, short)]
+    pub verbose: bool,
+
     #[command(flatten)]
     pub json: JsonFieldArgs,
 }

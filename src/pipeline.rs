@@ -31,6 +31,8 @@ pub struct Options {
     pub json_fields: JsonFields,
     /// How candidate pairs are chosen.
     pub candidates: candidates::Strategy,
+    /// Report each stage's time and memory on standard error.
+    pub verbose: bool,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             keep_features: false,
             json_fields: JsonFields::default(),
             candidates: candidates::Strategy::Auto,
+            verbose: false,
         }
     }
 }
@@ -137,7 +140,9 @@ impl Analysis {
 /// Runs every stage over the articles under `root`.
 pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let lang = Language::new(&opts.lang)?;
+    let clock = StageClock::new(opts.verbose);
     let found = ingest::discover(root)?;
+    clock.done("discover", format_args!("{} files", found.files.len()));
     let files: Vec<(PathBuf, PathBuf)> = found
         .files
         .iter()
@@ -145,6 +150,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .collect();
     let (cleaned, mut problems) = read_and_clean(&files, opts)?;
     problems.splice(0..0, found.problems);
+    clock.done("clean", format_args!("{} articles", cleaned.len()));
 
     // Features.
     let bar = progress(opts.progress, cleaned.len() as u64, "analysing");
@@ -162,6 +168,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     bar.finish_and_clear();
     let (mut analysed, feats): (Vec<Analysed>, Vec<ArticleFeatures>) =
         extracted.into_iter().unzip();
+    clock.done("features", format_args!(""));
     let weights = Weights::from_articles(&feats);
     let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
@@ -193,6 +200,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
             .collect();
         (prepared, Vec::new())
     };
+    clock.done("prepare", format_args!(""));
 
     // Candidates and pair scoring.
     let n = prepared.len();
@@ -203,6 +211,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     };
     let (mut scored, total): (Vec<PairScore>, u64) = if let Some(signatures) = &signatures {
         let pairs = candidates::propose(signatures);
+        clock.done("candidates", format_args!("{} pairs", pairs.len()));
         let bar = progress(opts.progress, pairs.len() as u64, "comparing");
         let scored = pairs
             .par_iter()
@@ -228,6 +237,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         (scored, total)
     };
     scored.sort_by_key(|p| (p.a, p.b));
+    clock.done("score", format_args!("{} related pairs", scored.len()));
 
     // Families and attribution.
     for i in composites(n, &scored) {
@@ -276,6 +286,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     }
 
     problems.sort_by(|a, b| a.path.cmp(&b.path));
+    clock.done("families", format_args!("{} families", fams.len()));
     Ok(Analysis {
         root: root.to_path_buf(),
         articles: analysed,
@@ -321,6 +332,8 @@ pub fn read_and_clean(
         })
         .collect();
     bar.finish_and_clear();
+    let clock = StageClock::new(opts.verbose);
+    clock.done("read", format_args!(""));
     let mut articles = Vec::with_capacity(read.len());
     for (arts, probs) in read {
         problems.extend(probs);
@@ -350,6 +363,7 @@ pub fn read_and_clean(
             l
         })
         .collect();
+    clock.done("label", format_args!(""));
     {
         let all: Vec<Vec<&str>> = articles
             .iter()
@@ -357,6 +371,7 @@ pub fn read_and_clean(
             .collect();
         boilerplate::mark_templates(&all, &mut labels);
     }
+    clock.done("templates", format_args!(""));
     let cleaned = articles
         .into_par_iter()
         .zip(labels.into_par_iter())
@@ -503,4 +518,44 @@ pub fn progress(enabled: bool, len: u64, what: &'static str) -> ProgressBar {
     bar.set_message(what);
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
+}
+
+/// Stage timings for `--verbose`: wall time since the run started and the process's resident
+/// memory (now and peak, from /proc where there is one) after each stage.
+pub struct StageClock {
+    start: std::time::Instant,
+    enabled: bool,
+}
+
+impl StageClock {
+    pub fn new(enabled: bool) -> StageClock {
+        StageClock {
+            start: std::time::Instant::now(),
+            enabled,
+        }
+    }
+
+    pub fn done(&self, stage: &str, detail: std::fmt::Arguments) {
+        if !self.enabled {
+            return;
+        }
+        let (rss, peak) = memory_mb();
+        eprintln!(
+            "spinscan: {:>8.2}s  {stage:<12} rss {rss} MB, peak {peak} MB  {detail}",
+            self.start.elapsed().as_secs_f64()
+        );
+    }
+}
+
+/// Resident and peak resident memory in MB (VmRSS, VmHWM), or zeros where /proc is missing.
+fn memory_mb() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }

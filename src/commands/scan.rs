@@ -24,6 +24,7 @@ Exit codes: 0 no copies found, 1 copies found, 2 error.";
 
 use crate::cli::ScanArgs;
 use crate::commands::{init_threads, Outcome};
+use spinscan::candidates;
 use spinscan::pipeline::{self, Options};
 use spinscan::report;
 
@@ -34,6 +35,14 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         lexicon: args.boilerplate_lexicon.clone(),
         progress: !args.quiet,
         json_fields: args.json.fields(),
+        candidates: if args.all_pairs {
+            candidates::Strategy::AllPairs
+        } else if args.candidate_index {
+            candidates::Strategy::Index
+        } else {
+            candidates::Strategy::Auto
+        },
+        verbose: args.verbose,
         ..Options::default()
     };
     let analysis = pipeline::run(&args.dir, &opts)?;
