@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::features::{self, ArticleFeatures, IdBuild};
+use crate::features::{self, ArticleFeatures, IdBuild, Term};
 
 /// Below this many articles every pair is scored.
 pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
@@ -30,7 +30,7 @@ const MIN_SHARED_TERMS: u32 = 3;
 const MIN_SHARED_SHINGLES: u32 = 2;
 /// One 5-gram in this many goes into the shingle sample (chosen by hash, so every article
 /// samples the same 5-grams).
-const SHINGLE_SAMPLE: u64 = 16;
+const SHINGLE_SAMPLE: u32 = 16;
 /// Postings longer than this share of the folder (within the bounds below) are dropped: the
 /// term links too many articles to tell anything.
 const MAX_POSTINGS_SHARE: usize = 100;
@@ -73,22 +73,22 @@ pub fn all_pairs_count(n: usize) -> u64 {
 /// sorted list of hashes. Small and folder-independent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signature {
-    pub terms: Vec<u64>,
-    pub shingles: Vec<u64>,
+    pub terms: Vec<Term>,
+    pub shingles: Vec<u32>,
 }
 
 /// The signature of one article: its rarest terms by background English frequency (terms
 /// common in the folder are dropped by the postings cap in [`propose`]).
 pub fn signature(f: &ArticleFeatures) -> Signature {
     let bg = features::background();
-    let mut ranked: Vec<(f32, u64)> = f
+    let mut ranked: Vec<(f32, Term)> = f
         .terms
         .iter()
         .map(|&(t, _)| (bg.zipf(t), t))
         .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
         .collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut terms: Vec<u64> = ranked
+    let mut terms: Vec<Term> = ranked
         .into_iter()
         .take(SIGNATURE_TERMS)
         .map(|(_, t)| t)
@@ -132,8 +132,8 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
 
 /// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`.
 fn shared_at_least(
-    keys: &[u64],
-    index: &HashMap<u64, Vec<u32>, IdBuild>,
+    keys: &[u32],
+    index: &HashMap<u32, Vec<u32>, IdBuild>,
     i: u32,
     min: u32,
 ) -> Vec<(u32, u32)> {
@@ -170,10 +170,10 @@ pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, 
 
 /// Inverted lists key -> articles, without the over-long ones.
 fn postings<'a>(
-    lists: impl Iterator<Item = &'a Vec<u64>>,
+    lists: impl Iterator<Item = &'a Vec<u32>>,
     cap: usize,
-) -> HashMap<u64, Vec<u32>, IdBuild> {
-    let mut index: HashMap<u64, Vec<u32>, IdBuild> = HashMap::default();
+) -> HashMap<u32, Vec<u32>, IdBuild> {
+    let mut index: HashMap<u32, Vec<u32>, IdBuild> = HashMap::default();
     for (i, keys) in lists.enumerate() {
         for &k in keys {
             index.entry(k).or_default().push(i as u32);

@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::store::{Decoder, Encoder};
 use crate::text::{self, tagged_hash};
 
 /// Namespace tags for hashed terms.
@@ -23,18 +24,24 @@ const TAG_STEM: u8 = b's';
 const TAG_NUMBER: u8 = b'n';
 const TAG_WORD: u8 = b'w';
 
+/// A content term: the 32-bit hash of a stem or a normalised number. 32 bits keep features
+/// compact (a million articles must fit in memory budget and on disk); two articles compare a
+/// few hundred terms, so a chance collision between them is about one in ten thousand pairs
+/// and moves a similarity by one term's weight.
+pub type Term = u32;
+
 /// Term hash of a stem. Stems have the low bit clear, numbers have it set, so a weight lookup
 /// can tell them apart without another table.
-pub fn stem_term(stem: &str) -> u64 {
-    tagged_hash(TAG_STEM, stem) & !1
+pub fn stem_term(stem: &str) -> Term {
+    (tagged_hash(TAG_STEM, stem) as u32) & !1
 }
 
 /// Term hash of a normalised number.
-pub fn number_term(number: &str) -> u64 {
-    tagged_hash(TAG_NUMBER, number) | 1
+pub fn number_term(number: &str) -> Term {
+    (tagged_hash(TAG_NUMBER, number) as u32) | 1
 }
 
-pub fn is_number_term(term: u64) -> bool {
+pub fn is_number_term(term: Term) -> bool {
     term & 1 == 1
 }
 
@@ -47,33 +54,116 @@ pub struct ArticleFeatures {
     /// Words in the content text (boilerplate and title excluded).
     pub words: u32,
     /// Hashes of word 5-grams (lower-cased surface words), sorted and deduplicated.
-    pub shingles: Vec<u64>,
+    pub shingles: Vec<u32>,
     /// The 5-grams of narration: words outside quotation marks only (a quote breaks the run).
     /// Independent reports of one event share official quotes; rewrites and copies also share
     /// the reporter's own wording.
-    pub narration_shingles: Vec<u64>,
+    /// A subset of `shingles` (a run of narration is a stretch of the word stream).
+    pub narration_shingles: Vec<u32>,
     /// Content terms (stems and numbers) with their counts, sorted by hash.
-    pub terms: Vec<(u64, u16)>,
+    pub terms: Vec<(Term, u16)>,
     /// Sentences in reading order.
     pub sentences: Vec<Sentence>,
     /// Kept tokens: stems of capitalised names, sorted and deduplicated.
-    pub names: Vec<u64>,
+    pub names: Vec<Term>,
     /// Kept tokens: normalised numbers, sorted and deduplicated.
-    pub numbers: Vec<u64>,
+    pub numbers: Vec<Term>,
     /// Kept tokens: quoted passages, each as its sorted set of content terms.
-    pub quotes: Vec<Vec<u64>>,
+    pub quotes: Vec<Vec<Term>>,
 }
 
 /// One sentence: its content terms for alignment, its word sequence for edit similarity.
 #[derive(Debug, Clone, Default)]
 pub struct Sentence {
     /// Stems of content words and normalised numbers, sorted and deduplicated.
-    pub terms: Vec<u64>,
-    /// All words, lower-cased and hashed (32 bits is plenty to compare two sentences).
-    pub words: Vec<u32>,
+    pub terms: Vec<Term>,
+    /// All words, lower-cased and hashed. 16 bits is plenty to compare two sentences word by
+    /// word: a chance match between two different words is one in 65,536.
+    pub words: Vec<u16>,
     /// The sentence contains quotation marks: what it shares with another article may be an
     /// official quote that independent reports also carry, not copied narration.
     pub quoted: bool,
+}
+
+impl ArticleFeatures {
+    /// Writes the features as a blob (see [`crate::store`]); [`ArticleFeatures::decode`] reads
+    /// it back. Sentences are stored flat: lengths first, then all their entries.
+    pub fn encode(&self, e: &mut Encoder) {
+        e.u32(self.words);
+        e.u32s(self.shingles.iter().copied());
+        e.u32s(self.narration_shingles.iter().copied());
+        e.u32s(self.terms.iter().map(|&(t, _)| t));
+        e.u16s(self.terms.iter().map(|&(_, c)| c));
+        e.u32s(self.sentences.iter().map(|s| s.terms.len() as u32));
+        e.u32s(self.sentences.iter().flat_map(|s| s.terms.iter().copied()));
+        e.u32s(self.sentences.iter().map(|s| s.words.len() as u32));
+        e.u16s(self.sentences.iter().flat_map(|s| s.words.iter().copied()));
+        e.u32s(self.sentences.iter().map(|s| u32::from(s.quoted)));
+        e.u32s(self.names.iter().copied());
+        e.u32s(self.numbers.iter().copied());
+        e.u32s(self.quotes.iter().map(|q| q.len() as u32));
+        e.u32s(self.quotes.iter().flat_map(|q| q.iter().copied()));
+    }
+
+    pub fn decode(blob: &[u8]) -> std::io::Result<ArticleFeatures> {
+        let mut d = Decoder::new(blob);
+        let words = d.u32()?;
+        let shingles = d.u32s()?;
+        let narration_shingles = d.u32s()?;
+        let terms = d.u32s()?;
+        let counts = d.u16s()?;
+        let term_lens = d.u32s()?;
+        let sentence_terms = d.u32s()?;
+        let word_lens = d.u32s()?;
+        let sentence_words = d.u16s()?;
+        let quoted = d.u32s()?;
+        let names = d.u32s()?;
+        let numbers = d.u32s()?;
+        let quote_lens = d.u32s()?;
+        let quote_terms = d.u32s()?;
+        d.finish()?;
+        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent feature blob");
+        if counts.len() != terms.len() || word_lens.len() != term_lens.len() || quoted.len() != term_lens.len() {
+            return Err(bad());
+        }
+        let mut term_rest = &sentence_terms[..];
+        let mut word_rest = &sentence_words[..];
+        let mut sentences = Vec::with_capacity(term_lens.len());
+        for k in 0..term_lens.len() {
+            let (nt, nw) = (term_lens[k] as usize, word_lens[k] as usize);
+            if nt > term_rest.len() || nw > word_rest.len() {
+                return Err(bad());
+            }
+            let (t, tr) = term_rest.split_at(nt);
+            let (w, wr) = word_rest.split_at(nw);
+            (term_rest, word_rest) = (tr, wr);
+            sentences.push(Sentence {
+                terms: t.to_vec(),
+                words: w.to_vec(),
+                quoted: quoted[k] != 0,
+            });
+        }
+        let mut rest = &quote_terms[..];
+        let mut quotes = Vec::with_capacity(quote_lens.len());
+        for &n in &quote_lens {
+            if n as usize > rest.len() {
+                return Err(bad());
+            }
+            let (q, r) = rest.split_at(n as usize);
+            rest = r;
+            quotes.push(q.to_vec());
+        }
+        Ok(ArticleFeatures {
+            words,
+            shingles,
+            narration_shingles,
+            terms: terms.into_iter().zip(counts).collect(),
+            sentences,
+            names,
+            numbers,
+            quotes,
+        })
+    }
 }
 
 /// A language's analysis tools: stemmer and function words.
@@ -125,7 +215,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     let mut f = ArticleFeatures::default();
     let mut stream: Vec<u64> = Vec::new(); // all words, for shingles
     let mut narration: Vec<Option<u64>> = Vec::new(); // None where a quoted word breaks the run
-    let mut term_counts: HashMap<u64, u16, IdBuild> = HashMap::default();
+    let mut term_counts: HashMap<Term, u16, IdBuild> = HashMap::default();
     let mut names = Vec::new();
     let mut numbers = Vec::new();
     for paragraph in paragraphs {
@@ -148,7 +238,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 let word_hash = tagged_hash(TAG_WORD, &lower);
                 stream.push(word_hash);
                 narration.push((!inside_quote).then_some(word_hash));
-                s.words.push(word_hash as u32);
+                s.words.push((word_hash >> 48) as u16);
                 let term = if w.has_digit() {
                     let n = normalise_number(&lower);
                     let h = number_term(&n);
@@ -207,9 +297,9 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
 
 /// The stem term of a lower-case word, cached per thread: stemming is the costliest step of
 /// feature extraction, and news vocabulary repeats.
-fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> u64 {
+fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> Term {
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<u64, u64, IdBuild>> = std::cell::RefCell::new(HashMap::default());
+        static CACHE: std::cell::RefCell<HashMap<u64, Term, IdBuild>> = std::cell::RefCell::new(HashMap::default());
     }
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
@@ -225,13 +315,15 @@ fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> u64 {
     })
 }
 
-fn shingles(stream: &[u64]) -> Vec<u64> {
-    let mut out: Vec<u64> = stream
+/// 32-bit hashes of the word 5-grams of a word stream, sorted and deduplicated.
+fn shingles(stream: &[u64]) -> Vec<u32> {
+    let mut out: Vec<u32> = stream
         .windows(SHINGLE_WORDS)
         .map(|w| {
-            w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &x| {
+            let h = w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &x| {
                 (h.rotate_left(13) ^ x).wrapping_mul(0x0100_0000_01b3)
-            })
+            });
+            (h >> 32) as u32 ^ h as u32
         })
         .collect();
     out.sort_unstable();
@@ -275,11 +367,11 @@ fn number_word(lower: &str) -> Option<&'static str> {
 }
 
 /// Quoted passages of at least three content words, as term sets.
-fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<u64>>) {
+fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<Term>>) {
     let mut parts = folded.split('"');
     parts.next(); // text before the first quote mark
     while let Some(inside) = parts.next() {
-        let mut terms: Vec<u64> = text::words(inside)
+        let mut terms: Vec<Term> = text::words(inside)
             .iter()
             .filter_map(|w| {
                 let lower = w.text.to_lowercase();
@@ -303,7 +395,7 @@ fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<u64>>) {
 /// folder where every article is about Cuba. As the folder grows its own document
 /// frequencies are blended in, so site-wide words lose weight.
 pub struct Weights {
-    df: HashMap<u64, u32, IdBuild>,
+    df: HashMap<Term, u32, IdBuild>,
     n_docs: u32,
     /// How much the folder's statistics count, 0..1; grows with the folder size.
     folder_share: f32,
@@ -319,14 +411,16 @@ const FOLDER_HALF_WEIGHT_DOCS: f32 = 500.0;
 impl Weights {
     /// Counts document frequencies over the articles of a folder.
     pub fn from_articles<'a>(articles: impl IntoIterator<Item = &'a ArticleFeatures>) -> Weights {
-        let mut df: HashMap<u64, u32, IdBuild> = HashMap::default();
-        let mut n_docs = 0u32;
+        let mut df = DocFrequencies::default();
         for a in articles {
-            n_docs += 1;
-            for &(t, _) in &a.terms {
-                *df.entry(t).or_insert(0) += 1;
-            }
+            df.add(a);
         }
+        Weights::from_df(df)
+    }
+
+    /// Weights from document frequencies counted while the features were extracted.
+    pub fn from_df(df: DocFrequencies) -> Weights {
+        let DocFrequencies { counts: df, docs: n_docs } = df;
         let n = n_docs as f32;
         Weights {
             df,
@@ -336,7 +430,7 @@ impl Weights {
     }
 
     /// Weight of a term: background rarity, damped by how common it is in the folder.
-    pub fn weight(&self, term: u64) -> f32 {
+    pub fn weight(&self, term: Term) -> f32 {
         let zipf = background().zipf(term);
         let base = (7.0 - zipf).clamp(0.25, 6.0);
         if self.n_docs == 0 {
@@ -350,7 +444,7 @@ impl Weights {
 
 /// The background frequency table, stems hashed as in [`extract`].
 pub struct Background {
-    zipf: HashMap<u64, f32, IdBuild>,
+    zipf: HashMap<Term, f32, IdBuild>,
 }
 
 static BACKGROUND_EN: &str = include_str!("../data/background/wordfreq_en.tsv");
@@ -364,7 +458,7 @@ pub fn background() -> &'static Background {
 
 impl Background {
     fn parse(tsv: &str, lang: &Language) -> Background {
-        let mut freq: HashMap<u64, f64, IdBuild> = HashMap::default();
+        let mut freq: HashMap<Term, f64, IdBuild> = HashMap::default();
         for line in tsv.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             let (Some(word), Some(z)) = (cols.next(), cols.next()) else {
@@ -385,7 +479,7 @@ impl Background {
     }
 
     /// Zipf frequency (log10 per billion words) of a term.
-    pub fn zipf(&self, term: u64) -> f32 {
+    pub fn zipf(&self, term: Term) -> f32 {
         match self.zipf.get(&term) {
             Some(&z) => z,
             None if is_number_term(term) => NUMBER_ZIPF,
@@ -394,12 +488,43 @@ impl Background {
     }
 
     /// A word rare enough in English that, capitalised at a sentence start, it is a name.
-    pub fn is_rare(&self, term: u64) -> bool {
+    pub fn is_rare(&self, term: Term) -> bool {
         self.zipf(term) < 3.5
     }
 }
 
-/// Hasher for keys that are already good 64-bit hashes.
+/// Document frequencies of terms over a folder, counted article by article as features are
+/// extracted (so the features themselves need not stay in memory).
+#[derive(Debug, Default, Clone)]
+pub struct DocFrequencies {
+    counts: HashMap<Term, u32, IdBuild>,
+    docs: u32,
+}
+
+impl DocFrequencies {
+    pub fn add(&mut self, a: &ArticleFeatures) {
+        self.docs += 1;
+        for &(t, _) in &a.terms {
+            *self.counts.entry(t).or_insert(0) += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: DocFrequencies) {
+        self.docs += other.docs;
+        if self.counts.len() < other.counts.len() {
+            let mine = std::mem::replace(&mut self.counts, other.counts);
+            for (t, c) in mine {
+                *self.counts.entry(t).or_insert(0) += c;
+            }
+        } else {
+            for (t, c) in other.counts {
+                *self.counts.entry(t).or_insert(0) += c;
+            }
+        }
+    }
+}
+
+/// Hasher for keys that are already good hashes.
 #[derive(Default, Clone, Copy)]
 pub struct IdHasher(u64);
 
@@ -414,6 +539,11 @@ impl Hasher for IdHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+    /// 32-bit keys are spread over all 64 bits: the hash table takes its control bits from
+    /// the top of the hash.
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
@@ -434,8 +564,8 @@ mod tests {
             &["On Tuesday, 1200 Port Ellis residents were evacuated by officials."],
             &lang,
         );
-        let ta: HashSet<u64> = a.sentences[0].terms.iter().copied().collect();
-        let tb: HashSet<u64> = b.sentences[0].terms.iter().copied().collect();
+        let ta: HashSet<Term> = a.sentences[0].terms.iter().copied().collect();
+        let tb: HashSet<Term> = b.sentences[0].terms.iter().copied().collect();
         assert_eq!(ta, tb, "same stems, names and number after rewording");
         assert_eq!(a.numbers, b.numbers);
         assert_eq!(a.names, b.names);
@@ -468,6 +598,23 @@ mod tests {
         // "and then left the building quickly" (6 words: two 5-grams).
         assert_eq!(f.narration_shingles.len(), 2);
         assert!(f.shingles.len() > 10);
+    }
+
+    #[test]
+    fn features_round_trip_through_a_blob() {
+        let lang = Language::english();
+        let f = extract(
+            &[
+                "Harbour master Lena Vasquez said repairs would cost 2.4 million krona.",
+                "\"We cannot risk a collapse with ferries docking every hour,\" Vasquez said.",
+            ],
+            &lang,
+        );
+        let mut e = Encoder::default();
+        f.encode(&mut e);
+        let back = ArticleFeatures::decode(&e.bytes).expect("decodes");
+        assert_eq!(format!("{f:?}"), format!("{back:?}"));
+        assert!(ArticleFeatures::decode(&e.bytes[..e.bytes.len() - 1]).is_err());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The library is the pipeline; each module is one stage, in the order data flows:
 //! [`ingest`] -> [`boilerplate`] -> [`features`] -> [`candidates`] -> [`score`] ->
 //! [`families`] -> [`attribution`] -> [`report`]. [`pipeline`] wires them together so the
-//! `scan` and (later) `eval` commands run exactly the same code. See ARCHITECTURE.md.
+//! `scan` and `eval` commands run exactly the same code; [`store`] keeps per-article blobs
+//! between passes so memory stays bounded. See ARCHITECTURE.md.
 
 pub mod attribution;
 pub mod boilerplate;
@@ -15,4 +16,5 @@ pub mod ingest;
 pub mod pipeline;
 pub mod report;
 pub mod score;
+pub mod store;
 pub mod text;

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 
 use crate::attribution::{self, ArticleEvidence, Direction, Origin, PageMarks};
 use crate::boilerplate::{self, Kind, Lexicon};
-use crate::features::{self, ArticleFeatures, Language, Weights};
+use crate::features::{self, ArticleFeatures, DocFrequencies, Language, Weights};
 use crate::ingest::{self, Article, JsonFields, Metadata, Problem};
 use crate::score::{self, PairScore, Params, Prepared, Relation};
+use crate::store::{self, BlobStore, Encoder};
 use crate::{candidates, families};
 
 /// How to run.
@@ -33,6 +34,8 @@ pub struct Options {
     pub candidates: candidates::Strategy,
     /// Report each stage's time and memory on standard error.
     pub verbose: bool,
+    /// Where features go once they outgrow memory [default: the system's temporary folder].
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -46,6 +49,7 @@ impl Default for Options {
             json_fields: JsonFields::default(),
             candidates: candidates::Strategy::Auto,
             verbose: false,
+            spill_dir: None,
         }
     }
 }
@@ -137,7 +141,17 @@ impl Analysis {
     }
 }
 
+/// Files handled together in one parallel batch: enough to keep every core busy, few enough
+/// that a batch's text and features stay small next to the memory budget.
+const BATCH_FILES: usize = 2_048;
+
 /// Runs every stage over the articles under `root`.
+///
+/// Memory stays bounded by streaming: articles are read in batches, twice (once to find
+/// boilerplate templates across the folder, once to clean and extract features), and each
+/// article's features and scoring form go to a [`BlobStore`] (in memory while small, in a
+/// temporary file beyond that). What stays in memory per article is its report row, its
+/// boilerplate lines and its candidate signature.
 pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let lang = Language::new(&opts.lang)?;
     let clock = StageClock::new(opts.verbose);
@@ -148,28 +162,74 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         .iter()
         .map(|f| (root.to_path_buf(), f.clone()))
         .collect();
-    let (cleaned, mut problems) = read_and_clean(&files, opts)?;
-    problems.splice(0..0, found.problems);
-    clock.done("clean", format_args!("{} articles", cleaned.len()));
+    let lexicon = load_lexicon(opts)?;
+    let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
 
-    // Features.
-    let bar = progress(opts.progress, cleaned.len() as u64, "analysing");
-    let extracted: Vec<(Analysed, ArticleFeatures)> = cleaned
-        .into_par_iter()
-        .map(|c| {
-            let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
-            let feats = features::extract(&body, &lang);
-            let mut analysed = c.article;
-            analysed.words = feats.words;
-            bar.inc(1);
-            (analysed, feats)
-        })
-        .collect();
+    // Boilerplate: line labels, then templates across the whole folder.
+    let (labels, mut problems) = label_files(&files, opts, &lexicon);
+    problems.splice(0..0, found.problems);
+    clock.done("boilerplate", format_args!("{} articles", labels.articles()));
+
+    // Clean bodies and features, one batch at a time, into the feature store.
+    let mut feature_store = BlobStore::new(&spill_dir, store::DEFAULT_MEMORY_BUDGET);
+    let mut df = DocFrequencies::default();
+    let mut analysed: Vec<Analysed> = Vec::with_capacity(labels.articles());
+    let mut encoder = Encoder::default();
+    let bar = progress(opts.progress, files.len() as u64, "analysing");
+    let mut io_error = None;
+    clean_files(&files, opts, &lexicon, &labels, &bar, &mut problems, |batch| {
+        let batch: Vec<(Analysed, ArticleFeatures)> = batch
+            .into_par_iter()
+            .map(|c| {
+                let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
+                let feats = features::extract(&body, &lang);
+                let mut a = c.article;
+                a.words = feats.words;
+                (a, feats)
+            })
+            .collect();
+        df.merge(
+            batch
+                .par_iter()
+                .fold(DocFrequencies::default, |mut d, (_, f)| {
+                    d.add(f);
+                    d
+                })
+                .reduce(DocFrequencies::default, |mut x, y| {
+                    x.merge(y);
+                    x
+                }),
+        );
+        for (a, f) in batch {
+            encoder.bytes.clear();
+            f.encode(&mut encoder);
+            if let Err(e) = feature_store.push(&encoder.bytes) {
+                io_error.get_or_insert(e);
+            }
+            analysed.push(a);
+        }
+    });
     bar.finish_and_clear();
-    let (mut analysed, feats): (Vec<Analysed>, Vec<ArticleFeatures>) =
-        extracted.into_iter().unzip();
-    clock.done("features", format_args!(""));
-    let weights = Weights::from_articles(&feats);
+    drop(labels);
+    if let Some(e) = io_error {
+        anyhow::bail!("cannot keep features: {e}");
+    }
+    clock.done(
+        "features",
+        format_args!("{} MB of features", feature_store.bytes() >> 20),
+    );
+
+    // Weights, scoring forms and candidate signatures.
+    let n = analysed.len();
+    let weights = Weights::from_df(df);
+    let use_index = opts.candidates.uses_index(n);
+    let (prepared_store, signatures, kept_features) =
+        prepare_all(&feature_store, &weights, use_index, opts, &spill_dir)?;
+    drop(feature_store);
+    clock.done(
+        "prepare",
+        format_args!("{} MB of scoring forms", prepared_store.bytes() >> 20),
+    );
     let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
         .map(|a| ArticleEvidence {
@@ -180,62 +240,13 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
             composite: false,
         })
         .collect();
-    // Candidate signatures come from the features, before they are taken over.
-    let signatures: Option<Vec<candidates::Signature>> = opts
-        .candidates
-        .uses_index(feats.len())
-        .then(|| feats.par_iter().map(candidates::signature).collect());
-    let (prepared, kept_features): (Vec<Prepared>, Vec<ArticleFeatures>) = if opts.keep_features {
-        (
-            feats
-                .par_iter()
-                .map(|f| Prepared::new(f, &weights))
-                .collect(),
-            feats,
-        )
-    } else {
-        let prepared = feats
-            .into_par_iter()
-            .map(|f| Prepared::from_features(f, &weights))
-            .collect();
-        (prepared, Vec::new())
-    };
-    clock.done("prepare", format_args!(""));
 
     // Candidates and pair scoring.
-    let n = prepared.len();
-    let params = opts.params;
-    let score = |(i, j): (u32, u32)| {
-        let s = score::score_pair(i, j, &prepared[i as usize], &prepared[j as usize], &params);
-        (s.relation != Relation::Unrelated).then_some(s)
-    };
-    let (mut scored, total): (Vec<PairScore>, u64) = if let Some(signatures) = &signatures {
-        let pairs = candidates::propose(signatures);
-        clock.done("candidates", format_args!("{} pairs", pairs.len()));
-        let bar = progress(opts.progress, pairs.len() as u64, "comparing");
-        let scored = pairs
-            .par_iter()
-            .filter_map(|&p| {
-                bar.inc(1);
-                score(p)
-            })
-            .collect();
-        bar.finish_and_clear();
-        (scored, pairs.len() as u64)
-    } else {
-        let total = candidates::all_pairs_count(n);
-        let bar = progress(opts.progress, total, "comparing");
-        let scored = candidates::all_pairs(n)
-            .filter_map(|(i, j)| {
-                if j == i + 1 {
-                    bar.inc((n - 1 - i as usize) as u64);
-                }
-                score((i, j))
-            })
-            .collect();
-        bar.finish_and_clear();
-        (scored, total)
-    };
+    let pairs: Option<Vec<(u32, u32)>> = signatures.map(|sigs| candidates::propose(&sigs));
+    if let Some(p) = &pairs {
+        clock.done("candidates", format_args!("{} pairs", p.len()));
+    }
+    let (mut scored, total) = score_pairs(&prepared_store, pairs, opts)?;
     scored.sort_by_key(|p| (p.a, p.b));
     clock.done("score", format_args!("{} related pairs", scored.len()));
 
@@ -299,6 +310,128 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     })
 }
 
+/// Scoring forms and (for the candidate index) signatures of every article, read from the
+/// feature store one batch at a time.
+fn prepare_all(
+    features: &BlobStore,
+    weights: &Weights,
+    use_index: bool,
+    opts: &Options,
+    spill_dir: &Path,
+) -> anyhow::Result<(BlobStore, Option<Vec<candidates::Signature>>, Vec<ArticleFeatures>)> {
+    let n = features.len();
+    let mut prepared = BlobStore::new(spill_dir, store::DEFAULT_MEMORY_BUDGET);
+    let mut signatures = Vec::with_capacity(if use_index { n } else { 0 });
+    let mut kept = Vec::new();
+    let batch = BATCH_FILES * 4;
+    for start in (0..n).step_by(batch) {
+        let done: Vec<(Vec<u8>, Option<candidates::Signature>, Option<ArticleFeatures>)> = (start
+            ..(start + batch).min(n))
+            .into_par_iter()
+            .map(|id| {
+                let mut buf = Vec::new();
+                features.read(id, &mut buf)?;
+                let f = ArticleFeatures::decode(&buf)?;
+                let sig = use_index.then(|| candidates::signature(&f));
+                let keep = opts.keep_features.then(|| f.clone());
+                let mut e = Encoder { bytes: buf };
+                e.bytes.clear();
+                Prepared::from_features(f, weights).encode(&mut e);
+                Ok((e.bytes, sig, keep))
+            })
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| anyhow::anyhow!("cannot read back features: {e}"))?;
+        for (blob, sig, keep) in done {
+            prepared
+                .push(&blob)
+                .map_err(|e| anyhow::anyhow!("cannot keep scoring forms: {e}"))?;
+            signatures.extend(sig);
+            kept.extend(keep);
+        }
+    }
+    Ok((prepared, use_index.then_some(signatures), kept))
+}
+
+/// Scores the proposed pairs (every pair when `pairs` is None) and keeps the related ones.
+fn score_pairs(
+    store: &BlobStore,
+    pairs: Option<Vec<(u32, u32)>>,
+    opts: &Options,
+) -> anyhow::Result<(Vec<PairScore>, u64)> {
+    let n = store.len();
+    let params = opts.params;
+    let decode = |id: usize, buf: &mut Vec<u8>| -> anyhow::Result<Prepared> {
+        store
+            .read(id, buf)
+            .and_then(|_| Prepared::decode(buf))
+            .map_err(|e| anyhow::anyhow!("cannot read back scoring form {id}: {e}"))
+    };
+    let keep = |s: PairScore| (s.relation != Relation::Unrelated).then_some(s);
+    // Every article in memory when they fit (or when every pair is compared anyway).
+    let resident: Option<Vec<Prepared>> = if store.in_memory() || pairs.is_none() {
+        Some(
+            (0..n)
+                .into_par_iter()
+                .map(|id| decode(id, &mut Vec::new()))
+                .collect::<anyhow::Result<_>>()?,
+        )
+    } else {
+        None
+    };
+    match (pairs, resident) {
+        (None, Some(all)) => {
+            let total = candidates::all_pairs_count(n);
+            let bar = progress(opts.progress, total, "comparing");
+            let scored = candidates::all_pairs(n)
+                .filter_map(|(i, j)| {
+                    if j == i + 1 {
+                        bar.inc((n - 1 - i as usize) as u64);
+                    }
+                    let (a, b) = (&all[i as usize], &all[j as usize]);
+                    keep(score::score_pair(i, j, a, b, &params))
+                })
+                .collect();
+            bar.finish_and_clear();
+            Ok((scored, total))
+        }
+        (Some(pairs), Some(all)) => {
+            let bar = progress(opts.progress, pairs.len() as u64, "comparing");
+            let scored = pairs
+                .par_iter()
+                .filter_map(|&(i, j)| {
+                    bar.inc(1);
+                    let (a, b) = (&all[i as usize], &all[j as usize]);
+                    keep(score::score_pair(i, j, a, b, &params))
+                })
+                .collect();
+            bar.finish_and_clear();
+            Ok((scored, pairs.len() as u64))
+        }
+        (Some(pairs), None) => {
+            // Pairs come sorted by their first article: read it once per run of pairs.
+            let bar = progress(opts.progress, pairs.len() as u64, "comparing");
+            let scored: Vec<Vec<PairScore>> = pairs
+                .par_chunk_by(|x, y| x.0 == y.0)
+                .map(|group| {
+                    let mut buf = Vec::new();
+                    let i = group[0].0;
+                    let a = decode(i as usize, &mut buf)?;
+                    let mut out = Vec::new();
+                    for &(_, j) in group {
+                        let b = decode(j as usize, &mut buf)?;
+                        out.extend(keep(score::score_pair(i, j, &a, &b, &params)));
+                    }
+                    bar.inc(group.len() as u64);
+                    Ok(out)
+                })
+                .collect::<anyhow::Result<_>>()?;
+            bar.finish_and_clear();
+            Ok((scored.into_iter().flatten().collect(), pairs.len() as u64))
+        }
+        (None, None) => unreachable!("all-pairs always decodes every article"),
+    }
+}
+
 /// An article after ingest and boilerplate: what the reports say about it, and the clean
 /// body text (one paragraph per entry) the features are built from.
 #[derive(Debug, Clone)]
@@ -309,11 +442,24 @@ pub struct Cleaned {
 
 /// Ingest and boilerplate for a list of (root, file) pairs: reads every file, labels
 /// boilerplate (templates across all of them), picks titles, and keeps each article's clean
-/// body. `spinscan extract` shows exactly this; `run` builds features from it.
+/// body. `spinscan extract` shows exactly this; `run` builds features from it the same way,
+/// one batch at a time.
 pub fn read_and_clean(
     files: &[(PathBuf, PathBuf)],
     opts: &Options,
 ) -> anyhow::Result<(Vec<Cleaned>, Vec<Problem>)> {
+    let lexicon = load_lexicon(opts)?;
+    let (labels, mut problems) = label_files(files, opts, &lexicon);
+    let mut cleaned = Vec::with_capacity(labels.articles());
+    let bar = progress(opts.progress, files.len() as u64, "cleaning");
+    clean_files(files, opts, &lexicon, &labels, &bar, &mut problems, |batch| {
+        cleaned.extend(batch)
+    });
+    bar.finish_and_clear();
+    Ok((cleaned, problems))
+}
+
+fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
     let mut lexicon = Lexicon::english();
     if let Some(path) = &opts.lexicon {
         let text = std::fs::read_to_string(path)
@@ -321,63 +467,159 @@ pub fn read_and_clean(
         let user = Lexicon::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         lexicon.extend(user);
     }
-    let mut problems = Vec::new();
-    let bar = progress(opts.progress, files.len() as u64, "reading");
-    let read: Vec<(Vec<Article>, Vec<Problem>)> = files
-        .par_iter()
-        .map(|(root, f)| {
-            let r = ingest::read_file(root, f, &opts.json_fields);
-            bar.inc(1);
-            r
-        })
-        .collect();
-    bar.finish_and_clear();
-    let clock = StageClock::new(opts.verbose);
-    clock.done("read", format_args!(""));
-    let mut articles = Vec::with_capacity(read.len());
-    for (arts, probs) in read {
-        problems.extend(probs);
-        for a in arts {
-            if a.invalid_utf8 {
-                problems.push(Problem {
-                    path: a.path.clone(),
-                    message: "invalid UTF-8; bad bytes replaced".into(),
-                });
-            }
-            articles.push(a);
+    Ok(lexicon)
+}
+
+/// Boilerplate labels of every line of every article, from the first reading.
+struct Labels {
+    /// Per file, per article in the file, per line.
+    files: Vec<Vec<Vec<Option<Kind>>>>,
+}
+
+impl Labels {
+    fn articles(&self) -> usize {
+        self.files.iter().map(Vec::len).sum()
+    }
+}
+
+/// Line labels of one article from the rules alone (lexicon, line shape, the HTML
+/// extractor's verdict); templates across articles come after.
+fn label_article(a: &Article, lexicon: &Lexicon) -> Vec<Option<Kind>> {
+    let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
+    let mut l = boilerplate::label_lines(&lines, lexicon);
+    // Lines an HTML extractor left out of the body are boilerplate even when no rule names
+    // their type.
+    for (i, outside) in a.outside_body.iter().enumerate() {
+        if *outside && l[i].is_none() && !lines[i].trim().is_empty() {
+            l[i] = Some(boilerplate::kind_of_discarded(lines[i]));
         }
     }
+    l
+}
 
-    let mut labels: Vec<Vec<Option<Kind>>> = articles
-        .par_iter()
-        .map(|a| {
-            let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
-            let mut l = boilerplate::label_lines(&lines, &lexicon);
-            // Lines an HTML extractor left out of the body are boilerplate even when no
-            // rule names their type.
-            for (i, outside) in a.outside_body.iter().enumerate() {
-                if *outside && l[i].is_none() && !lines[i].trim().is_empty() {
-                    l[i] = Some(boilerplate::kind_of_discarded(lines[i]));
-                }
-            }
-            l
-        })
-        .collect();
-    clock.done("label", format_args!(""));
-    {
-        let all: Vec<Vec<&str>> = articles
-            .iter()
-            .map(|a| a.lines.iter().map(String::as_str).collect())
+/// First reading: every article's line labels, then templates across all of them. Only the
+/// labels and a text-free template summary are kept of each article.
+fn label_files(
+    files: &[(PathBuf, PathBuf)],
+    opts: &Options,
+    lexicon: &Lexicon,
+) -> (Labels, Vec<Problem>) {
+    let bar = progress(opts.progress, files.len() as u64, "reading");
+    let mut problems = Vec::new();
+    let mut per_file: Vec<Vec<(Vec<Option<Kind>>, TemplateInput)>> =
+        Vec::with_capacity(files.len());
+    for batch in files.chunks(BATCH_FILES) {
+        let read: Vec<(Vec<(Vec<Option<Kind>>, TemplateInput)>, Vec<Problem>)> = batch
+            .par_iter()
+            .map(|(root, f)| {
+                let (articles, mut probs) = ingest::read_file(root, f, &opts.json_fields);
+                let labelled = articles
+                    .iter()
+                    .map(|a| {
+                        if a.invalid_utf8 {
+                            probs.push(Problem {
+                                path: a.path.clone(),
+                                message: "invalid UTF-8; bad bytes replaced".into(),
+                            });
+                        }
+                        let l = label_article(a, lexicon);
+                        let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
+                        let t = template_input(&lines, &l);
+                        (l, t)
+                    })
+                    .collect();
+                bar.inc(1);
+                (labelled, probs)
+            })
             .collect();
-        boilerplate::mark_templates(&all, &mut labels);
+        for (labelled, probs) in read {
+            per_file.push(labelled);
+            problems.extend(probs);
+        }
     }
-    clock.done("templates", format_args!(""));
-    let cleaned = articles
-        .into_par_iter()
-        .zip(labels.into_par_iter())
-        .map(|(a, l)| clean_article(a, &l))
+    bar.finish_and_clear();
+    let counts: Vec<usize> = per_file.iter().map(Vec::len).collect();
+    let (mut labels, inputs): (Vec<Vec<Option<Kind>>>, Vec<TemplateInput>) =
+        per_file.into_iter().flatten().unzip();
+    mark_templates_from(&inputs, &mut labels);
+    drop(inputs);
+    let mut rest = labels.into_iter();
+    let files = counts
+        .iter()
+        .map(|&c| rest.by_ref().take(c).collect())
         .collect();
-    Ok((cleaned, problems))
+    (Labels { files }, problems)
+}
+
+/// Second reading, one batch of files at a time: each article cleaned with its labels from
+/// the first reading; `sink` gets every batch in article order.
+#[allow(clippy::too_many_arguments)]
+fn clean_files(
+    files: &[(PathBuf, PathBuf)],
+    opts: &Options,
+    lexicon: &Lexicon,
+    labels: &Labels,
+    bar: &ProgressBar,
+    problems: &mut Vec<Problem>,
+    mut sink: impl FnMut(Vec<Cleaned>),
+) {
+    for (b, batch) in files.chunks(BATCH_FILES).enumerate() {
+        let done: Vec<(Vec<Cleaned>, Option<Problem>)> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(k, (root, f))| {
+                let known = &labels.files[b * BATCH_FILES + k];
+                let (articles, _) = ingest::read_file(root, f, &opts.json_fields);
+                // A file changed between the two readings (a scraper still writing) keeps
+                // its rule labels; templates found in the first reading cannot be mapped.
+                let changed = articles.len() != known.len()
+                    || articles
+                        .iter()
+                        .zip(known)
+                        .any(|(a, l)| a.lines.len() != l.len());
+                let problem = changed.then(|| Problem {
+                    path: ingest::relative_path(root, f),
+                    message: "changed while being scanned; templates not applied".into(),
+                });
+                let cleaned = articles
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let l = if changed {
+                            label_article(&a, lexicon)
+                        } else {
+                            known[i].clone()
+                        };
+                        clean_article(a, &l)
+                    })
+                    .collect();
+                bar.inc(1);
+                (cleaned, problem)
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (cleaned, problem) in done {
+            out.extend(cleaned);
+            problems.extend(problem);
+        }
+        sink(out);
+    }
+}
+
+/// What template detection keeps of an article. (Interim: the lines themselves, until the
+/// boilerplate stage offers a text-free summary.)
+struct TemplateInput(Vec<String>);
+
+fn template_input(lines: &[&str], _labels: &[Option<Kind>]) -> TemplateInput {
+    TemplateInput(lines.iter().map(|l| l.to_string()).collect())
+}
+
+fn mark_templates_from(inputs: &[TemplateInput], labels: &mut [Vec<Option<Kind>>]) {
+    let all: Vec<Vec<&str>> = inputs
+        .iter()
+        .map(|t| t.0.iter().map(String::as_str).collect())
+        .collect();
+    boilerplate::mark_templates(&all, labels);
 }
 
 /// Title, boilerplate evidence and clean body of one article. The raw lines are dropped here.

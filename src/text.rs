@@ -135,7 +135,7 @@ pub fn tagged_hash(tag: u8, s: &str) -> u64 {
 }
 
 /// Size of the intersection of two sorted, deduplicated lists.
-pub fn intersect_count(a: &[u64], b: &[u64]) -> usize {
+pub fn intersect_count<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

@@ -30,6 +30,11 @@ use spinscan::report;
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     init_threads(args.threads)?;
+    // Features of large folders spill to a temporary file beside the reports: the output
+    // folder is on a disk the user chose, where /tmp may be memory.
+    let spill_dir = std::fs::create_dir_all(&args.out)
+        .is_ok()
+        .then(|| args.out.clone());
     let opts = Options {
         lang: args.lang.clone(),
         lexicon: args.boilerplate_lexicon.clone(),
@@ -43,6 +48,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             candidates::Strategy::Auto
         },
         verbose: args.verbose,
+        spill_dir,
         ..Options::default()
     };
     let analysis = pipeline::run(&args.dir, &opts)?;

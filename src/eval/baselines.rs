@@ -24,20 +24,20 @@ pub fn jaccard5(a: &ArticleFeatures, b: &ArticleFeatures) -> f64 {
 
 /// TF-IDF vectors of a folder's articles (log-scaled term counts, IDF `ln(N / df)`).
 pub struct TfIdf {
-    vectors: Vec<Vec<(u64, f64)>>,
+    vectors: Vec<Vec<(u32, f64)>>,
     norms: Vec<f64>,
 }
 
 impl TfIdf {
     pub fn new(articles: &[ArticleFeatures]) -> TfIdf {
-        let mut df: HashMap<u64, u32, IdBuild> = HashMap::default();
+        let mut df: HashMap<u32, u32, IdBuild> = HashMap::default();
         for a in articles {
             for &(t, _) in &a.terms {
                 *df.entry(t).or_insert(0) += 1;
             }
         }
         let n = articles.len().max(1) as f64;
-        let vectors: Vec<Vec<(u64, f64)>> = articles
+        let vectors: Vec<Vec<(u32, f64)>> = articles
             .iter()
             .map(|a| {
                 a.terms

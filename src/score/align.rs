@@ -7,6 +7,7 @@
 //! that list, solved with a prefix-maximum (Fenwick) tree in O(K log n) for K matches.
 
 use super::{Prepared, Signals, VERBATIM_SENTENCE};
+use crate::features::Term;
 use std::collections::HashMap;
 
 /// A sentence pair at or above the similarity floor.
@@ -97,9 +98,9 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
     let mut previous: Option<(u32, u32)> = None;
     for x in &path {
         let (i, j) = (x.i as usize, x.j as usize);
-        let (wa, wb) = (&a.sentence_words[i], &b.sentence_words[j]);
+        let (wa, wb) = (a.sentence_words(i), b.sentence_words(j));
         let longest = wa.len().max(wb.len()).max(1);
-        let e = 1.0 - strsim::generic_levenshtein(wa, wb) as f32 / longest as f32;
+        let e = 1.0 - strsim::generic_levenshtein(&Words(wa), &Words(wb)) as f32 / longest as f32;
         let w = a.sentence_weight[i] + b.sentence_weight[j];
         edit_sum += e * w;
         weight_sum += w;
@@ -214,6 +215,17 @@ fn sparse_matches(a: &Prepared, b: &Prepared, floor: f32) -> Vec<Match> {
         .collect()
 }
 
+/// A sentence's word hashes, as strsim wants them (a sized, iterable-by-reference value).
+struct Words<'a>(&'a [u16]);
+
+impl<'a> IntoIterator for &Words<'a> {
+    type Item = &'a u16;
+    type IntoIter = std::slice::Iter<'a, u16>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Largest sentence-pair matrix accumulated densely (normal articles); longer texts use a map.
 const DENSE_LIMIT: usize = 1 << 16;
 
@@ -222,7 +234,7 @@ thread_local! {
 }
 
 /// Each sentence's (term, weight) list, sorted by term, from term-sorted postings.
-fn sentence_lists(postings: &[(u64, u32, f32)], n: usize) -> Vec<Vec<(u64, f32)>> {
+fn sentence_lists(postings: &[(Term, u32, f32)], n: usize) -> Vec<Vec<(Term, f32)>> {
     let mut lists = vec![Vec::new(); n];
     for &(t, i, w) in postings {
         lists[i as usize].push((t, w));
@@ -230,7 +242,7 @@ fn sentence_lists(postings: &[(u64, u32, f32)], n: usize) -> Vec<Vec<(u64, f32)>
     lists
 }
 
-fn shared_weight(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+fn shared_weight(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
     let (mut i, mut j, mut w) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {

@@ -16,7 +16,8 @@
 
 mod align;
 
-use crate::features::{ArticleFeatures, Weights};
+use crate::features::{ArticleFeatures, Term, Weights};
+use crate::store::{Decoder, Encoder};
 use crate::text::intersect_count;
 
 /// Relation between two articles. Column values of `pairs.csv`.
@@ -270,24 +271,30 @@ pub struct PairScore {
 }
 
 /// An article's features with the folder's weights applied, ready for many comparisons.
+/// It is what the blob store keeps per article between feature extraction and scoring
+/// ([`Prepared::encode`], [`Prepared::decode`]), so it holds only what scoring reads.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
-    narration_shingles: Vec<u64>,
-    shingles: Vec<u64>,
+    /// Word 5-gram hashes, sorted.
+    shingles: Vec<u32>,
+    /// Bit k set when `shingles[k]` is narration (outside quotation marks) somewhere.
+    narration: Vec<u64>,
     /// Content terms with tf * weight, sorted by term.
-    doc: Vec<(u64, f32)>,
+    doc: Vec<(Term, f32)>,
     doc_norm: f32,
-    /// Per sentence: weighted terms, sorted.
+    /// Per sentence: summed weight of its terms.
     pub(crate) sentence_weight: Vec<f32>,
-    pub(crate) sentence_words: Vec<Vec<u32>>,
     pub(crate) sentence_quoted: Vec<bool>,
+    /// Sentence k's words are `words[word_start[k]..word_start[k + 1]]`.
+    word_start: Vec<u32>,
+    words: Vec<u16>,
     /// (term, sentence, weight) for every sentence term, sorted by term: lets two articles'
     /// sentences be matched by one merge instead of a hash table per pair.
-    pub(crate) postings: Vec<(u64, u32, f32)>,
+    pub(crate) postings: Vec<(Term, u32, f32)>,
     /// Names and numbers with weights, sorted.
-    kept: Vec<(u64, f32)>,
+    kept: Vec<(Term, f32)>,
     kept_weight: f32,
-    quotes: Vec<Vec<u64>>,
+    quotes: Vec<Vec<Term>>,
 }
 
 impl Prepared {
@@ -297,22 +304,25 @@ impl Prepared {
 
     /// Like [`Prepared::new`], taking the features over instead of copying them (memory).
     pub fn from_features(f: ArticleFeatures, w: &Weights) -> Prepared {
-        let doc: Vec<(u64, f32)> = f
+        let doc: Vec<(Term, f32)> = f
             .terms
             .iter()
             .map(|&(t, tf)| (t, (1.0 + f32::from(tf).ln()) * w.weight(t)))
             .collect();
         let doc_norm = doc.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
-        let sentences: Vec<Vec<(u64, f32)>> = f
-            .sentences
-            .iter()
-            .map(|s| s.terms.iter().map(|&t| (t, w.weight(t))).collect())
-            .collect();
-        let sentence_weight = sentences
-            .iter()
-            .map(|s: &Vec<(u64, f32)>| s.iter().map(|(_, x)| x).sum())
-            .collect();
-        let mut kept: Vec<(u64, f32)> = f
+        let mut postings: Vec<(Term, u32, f32)> = Vec::new();
+        let mut sentence_weight = Vec::with_capacity(f.sentences.len());
+        for (i, s) in f.sentences.iter().enumerate() {
+            let mut total = 0.0;
+            for &t in &s.terms {
+                let x = w.weight(t);
+                total += x;
+                postings.push((t, i as u32, x));
+            }
+            sentence_weight.push(total);
+        }
+        postings.sort_unstable_by_key(|x| (x.0, x.1));
+        let mut kept: Vec<(Term, f32)> = f
             .names
             .iter()
             .chain(&f.numbers)
@@ -321,32 +331,159 @@ impl Prepared {
         kept.sort_unstable_by_key(|&(t, _)| t);
         kept.dedup_by_key(|&mut (t, _)| t);
         let kept_weight = kept.iter().map(|(_, x)| x).sum();
-        let mut postings: Vec<(u64, u32, f32)> = sentences
-            .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.iter().map(move |&(t, w)| (t, i as u32, w)))
-            .collect();
-        postings.sort_unstable_by_key(|x| (x.0, x.1));
+        let mut narration = vec![0u64; f.shingles.len().div_ceil(64)];
+        let mut k = 0;
+        for (i, &h) in f.shingles.iter().enumerate() {
+            while k < f.narration_shingles.len() && f.narration_shingles[k] < h {
+                k += 1;
+            }
+            if f.narration_shingles.get(k) == Some(&h) {
+                narration[i / 64] |= 1 << (i % 64);
+            }
+        }
+        let mut word_start = Vec::with_capacity(f.sentences.len() + 1);
+        word_start.push(0);
+        let mut words = Vec::new();
+        for s in &f.sentences {
+            words.extend_from_slice(&s.words);
+            word_start.push(words.len() as u32);
+        }
         Prepared {
-            narration_shingles: f.narration_shingles,
             shingles: f.shingles,
+            narration,
             doc,
             doc_norm,
             sentence_weight,
             sentence_quoted: f.sentences.iter().map(|s| s.quoted).collect(),
-            sentence_words: f.sentences.into_iter().map(|s| s.words).collect(),
+            word_start,
+            words,
             postings,
             kept,
             kept_weight,
             quotes: f.quotes,
         }
     }
+
+    /// The words of sentence `i`.
+    pub(crate) fn sentence_words(&self, i: usize) -> &[u16] {
+        &self.words[self.word_start[i] as usize..self.word_start[i + 1] as usize]
+    }
+
+    fn is_narration(&self, k: usize) -> bool {
+        self.narration[k / 64] & (1 << (k % 64)) != 0
+    }
+
+    /// Writes the scoring form as a blob (see [`crate::store`]).
+    pub fn encode(&self, e: &mut Encoder) {
+        e.u32s(self.shingles.iter().copied());
+        e.u64s(self.narration.iter().copied());
+        e.u32s(self.doc.iter().map(|d| d.0));
+        e.f32s(self.doc.iter().map(|d| d.1));
+        e.f32(self.doc_norm);
+        e.f32s(self.sentence_weight.iter().copied());
+        e.u32s(self.sentence_quoted.iter().map(|&q| u32::from(q)));
+        e.u32s(self.word_start.iter().copied());
+        e.u16s(self.words.iter().copied());
+        e.u32s(self.postings.iter().map(|p| p.0));
+        e.u32s(self.postings.iter().map(|p| p.1));
+        e.f32s(self.postings.iter().map(|p| p.2));
+        e.u32s(self.kept.iter().map(|k| k.0));
+        e.f32s(self.kept.iter().map(|k| k.1));
+        e.f32(self.kept_weight);
+        e.u32s(self.quotes.iter().map(|q| q.len() as u32));
+        e.u32s(self.quotes.iter().flat_map(|q| q.iter().copied()));
+    }
+
+    /// Reads a blob [`Prepared::encode`] wrote; a malformed blob is an error.
+    pub fn decode(blob: &[u8]) -> std::io::Result<Prepared> {
+        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent scoring blob");
+        let mut d = Decoder::new(blob);
+        let shingles = d.u32s()?;
+        let narration = d.u64s()?;
+        let doc_terms = d.u32s()?;
+        let doc_weights = d.f32s()?;
+        let doc_norm = d.f32()?;
+        let sentence_weight = d.f32s()?;
+        let quoted = d.u32s()?;
+        let word_start = d.u32s()?;
+        let words = d.u16s()?;
+        let posting_terms = d.u32s()?;
+        let posting_sentences = d.u32s()?;
+        let posting_weights = d.f32s()?;
+        let kept_terms = d.u32s()?;
+        let kept_weights = d.f32s()?;
+        let kept_weight = d.f32()?;
+        let quote_lens = d.u32s()?;
+        let quote_terms = d.u32s()?;
+        d.finish()?;
+        let n = sentence_weight.len();
+        let consistent = narration.len() == shingles.len().div_ceil(64)
+            && doc_terms.len() == doc_weights.len()
+            && quoted.len() == n
+            && word_start.len() == n + 1
+            && word_start.windows(2).all(|w| w[0] <= w[1])
+            && word_start.last().is_some_and(|&e| e as usize == words.len())
+            && posting_terms.len() == posting_sentences.len()
+            && posting_terms.len() == posting_weights.len()
+            && posting_sentences.iter().all(|&i| (i as usize) < n)
+            && kept_terms.len() == kept_weights.len()
+            && quote_lens.iter().map(|&l| l as usize).sum::<usize>() == quote_terms.len();
+        if !consistent {
+            return Err(bad());
+        }
+        let mut rest = &quote_terms[..];
+        let quotes = quote_lens
+            .iter()
+            .map(|&l| {
+                let (q, r) = rest.split_at(l as usize);
+                rest = r;
+                q.to_vec()
+            })
+            .collect();
+        Ok(Prepared {
+            shingles,
+            narration,
+            doc: doc_terms.into_iter().zip(doc_weights).collect(),
+            doc_norm,
+            sentence_weight,
+            sentence_quoted: quoted.into_iter().map(|q| q != 0).collect(),
+            word_start,
+            words,
+            postings: posting_terms
+                .into_iter()
+                .zip(posting_sentences)
+                .zip(posting_weights)
+                .map(|((t, i), w)| (t, i, w))
+                .collect(),
+            kept: kept_terms.into_iter().zip(kept_weights).collect(),
+            kept_weight,
+            quotes,
+        })
+    }
+}
+
+/// Shared 5-grams, and how many of them are narration in both articles.
+fn shingle_overlap(a: &Prepared, b: &Prepared) -> (usize, u32) {
+    let (mut i, mut j, mut shared, mut narration) = (0, 0, 0, 0);
+    while i < a.shingles.len() && j < b.shingles.len() {
+        match a.shingles[i].cmp(&b.shingles[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                narration += u32::from(a.is_narration(i) && b.is_narration(j));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (shared, narration)
 }
 
 /// Scores one pair of prepared articles.
 pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) -> PairScore {
     let mut s = Signals::default();
-    let shared = intersect_count(&a.shingles, &b.shingles);
+    let (shared, narration_shared) = shingle_overlap(a, b);
     if !a.shingles.is_empty() {
         s.containment_ab = shared as f32 / a.shingles.len() as f32;
     }
@@ -357,7 +494,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     if union > 0 {
         s.jaccard5 = shared as f32 / union as f32;
     }
-    s.narration_shared = intersect_count(&a.narration_shingles, &b.narration_shingles) as u32;
+    s.narration_shared = narration_shared;
     if a.doc_norm > 0.0 && b.doc_norm > 0.0 {
         s.cosine = weighted_dot(&a.doc, &b.doc) / (a.doc_norm * b.doc_norm);
     }
@@ -459,11 +596,11 @@ pub fn rewrite_score(s: &Signals, p: &Params) -> f32 {
 pub const VERBATIM_SENTENCE: f32 = 0.95;
 
 /// Mean Zipf frequency of b's words missing from a, minus that of a's words missing from b.
-fn vocabulary_shift(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+fn vocabulary_shift(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
     let bg = crate::features::background();
     let (mut i, mut j) = (0, 0);
     let (mut sum_a, mut n_a, mut sum_b, mut n_b) = (0.0, 0u32, 0.0, 0u32);
-    let own = |t: u64, sum: &mut f32, n: &mut u32| {
+    let own = |t: Term, sum: &mut f32, n: &mut u32| {
         if !crate::features::is_number_term(t) {
             *sum += bg.zipf(t);
             *n += 1;
@@ -519,7 +656,7 @@ fn kept_overlap(a: &Prepared, b: &Prepared) -> (f32, f32) {
     (share(a.kept_weight), share(b.kept_weight))
 }
 
-fn quote_overlap(a: &[Vec<u64>], b: &[Vec<u64>]) -> f32 {
+fn quote_overlap(a: &[Vec<Term>], b: &[Vec<Term>]) -> f32 {
     let (few, many) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if few.is_empty() {
         return 0.0;
@@ -536,7 +673,7 @@ fn quote_overlap(a: &[Vec<u64>], b: &[Vec<u64>]) -> f32 {
     found as f32 / few.len() as f32
 }
 
-fn weighted_dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+fn weighted_dot(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
     let (mut i, mut j, mut dot) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
