@@ -1,21 +1,28 @@
 //! Candidate pairs stage: which pairs of articles are worth scoring.
 //!
 //! Scoring every pair is quadratic. Rewrites change nearly every word, so shingle MinHash
-//! misses them; what they keep is their names, numbers and rare words. Each article therefore
-//! gets a *signature*: its rarest content terms by background English frequency (stable, so a
-//! persistent index can store it) plus a fixed sample of its word 5-grams (for verbatim and
-//! partial copies, whose rare words may be few). An inverted index over signatures proposes
-//! the pairs that share at least two signature terms or one sampled 5-gram. Terms common
-//! enough to link too many articles are left out of the index.
+//! misses them; what they keep is their names, numbers and rare words, sentence by sentence.
+//! Each article therefore gets a *signature* of three kinds of keys:
+//! - its heaviest content terms (rare in English, not common in this folder);
+//! - *facts*: per sentence, its two heaviest kept tokens (names, numbers) as one key, which a
+//!   rewrite keeps whatever the wording around them, and which is far more specific than
+//!   either token alone;
+//! - a fixed sample of its word 5-grams (verbatim and partial copies, whose rare words may be
+//!   few).
+//!
+//! An inverted index over the keys proposes the pairs that share at least three terms, two
+//! facts or two sampled 5-grams. A key's articles are all paired up to [`MAX_POSTINGS`] of
+//! them; in a longer list each article meets only its next few, which keeps the cost linear
+//! in the folder size and still connects large families of copies (they share many keys).
 //!
 //! All-pairs stays available as the reference, and is used below [`AUTO_ALL_PAIRS_BELOW`]
-//! articles, where it is cheap.
+//! articles, where it is cheap. `spinscan eval` reports the index's recall against it.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::features::{self, ArticleFeatures, IdBuild, Term};
+use crate::features::{self, ArticleFeatures, IdBuild, Term, Weights};
 
 /// Below this many articles every pair is scored.
 pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
@@ -26,15 +33,21 @@ const SIGNATURE_TERMS: usize = 24;
 const MAX_SIGNATURE_ZIPF: f32 = 4.5;
 /// Signature terms two articles must share.
 const MIN_SHARED_TERMS: u32 = 3;
+/// Sentence facts (pairs of kept tokens) two articles must share.
+const MIN_SHARED_FACTS: u32 = 2;
 /// Sampled 5-grams two articles must share (one common phrase is no evidence of copying).
 const MIN_SHARED_SHINGLES: u32 = 2;
 /// One 5-gram in this many goes into the shingle sample (chosen by hash, so every article
 /// samples the same 5-grams).
 const SHINGLE_SAMPLE: u32 = 16;
-/// Postings longer than this share of the folder (within the bounds below) are dropped: the
-/// term links too many articles to tell anything.
-const MAX_POSTINGS_SHARE: usize = 100;
-const MAX_POSTINGS_BOUNDS: (usize, usize) = (100, 2_000);
+/// Articles of a key's postings that are all paired with each other. Comparing every pair of
+/// a longer list would cost its length squared (a folder's topic words link thousands).
+const MAX_POSTINGS: usize = 64;
+/// In a longer list, each article is paired only with this many articles after it in the
+/// list: members of a large family of copies share many such keys (all their 5-grams, all
+/// their rare names), so neighbouring members still meet the thresholds in several lists,
+/// and the family stays connected; articles sharing only common words rarely neighbour twice.
+const LONG_POSTINGS_WINDOW: usize = 4;
 
 /// How pairs are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,19 +88,23 @@ pub fn all_pairs_count(n: usize) -> u64 {
 pub struct Signature {
     pub terms: Vec<Term>,
     pub shingles: Vec<u32>,
+    /// Per sentence holding two or more kept tokens (names, numbers), the hash of its two
+    /// heaviest: a fact as a rewrite keeps it, whatever the wording around it. Sorted, unique.
+    pub facts: Vec<u32>,
 }
 
-/// The signature of one article: its rarest terms by background English frequency (terms
-/// common in the folder are dropped by the postings cap in [`propose`]).
-pub fn signature(f: &ArticleFeatures) -> Signature {
+/// The signature of one article: its heaviest terms by [`Weights`] (rare in English and not
+/// common in this folder), so words a whole folder shares (its topic, its site's vocabulary)
+/// do not link its articles.
+pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
     let bg = features::background();
     let mut ranked: Vec<(f32, Term)> = f
         .terms
         .iter()
-        .map(|&(t, _)| (bg.zipf(t), t))
-        .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
+        .filter(|&&(t, _)| bg.zipf(t) < MAX_SIGNATURE_ZIPF)
+        .map(|&(t, _)| (weights.weight(t), t))
         .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut terms: Vec<Term> = ranked
         .into_iter()
         .take(SIGNATURE_TERMS)
@@ -100,27 +117,59 @@ pub fn signature(f: &ArticleFeatures) -> Signature {
         .copied()
         .filter(|h| h % SHINGLE_SAMPLE == 0)
         .collect();
-    Signature { terms, shingles }
+    let mut facts = Vec::new();
+    for s in &f.sentences {
+        let mut kept: Vec<(f32, Term)> = s
+            .terms
+            .iter()
+            .filter(|&&t| features::is_number_term(t) || f.names.binary_search(&t).is_ok())
+            .map(|&t| (weights.weight(t), t))
+            .collect();
+        if kept.len() < 2 {
+            continue;
+        }
+        kept.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let (x, y) = (kept[0].1.min(kept[1].1), kept[0].1.max(kept[1].1));
+        let h = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        facts.push((h >> 32) as u32);
+    }
+    facts.sort_unstable();
+    facts.dedup();
+    Signature {
+        terms,
+        shingles,
+        facts,
+    }
 }
 
 /// Pairs `(i, j)`, `i < j`, proposed by the signature index, sorted.
 pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
-    let cap =
-        (signatures.len() / MAX_POSTINGS_SHARE).clamp(MAX_POSTINGS_BOUNDS.0, MAX_POSTINGS_BOUNDS.1);
-    let terms = postings(signatures.iter().map(|s| &s.terms), cap);
-    let shingles = postings(signatures.iter().map(|s| &s.shingles), cap);
+    let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
+    let terms = postings(signatures.iter().map(|s| &s.terms));
+    let shingles = postings(signatures.iter().map(|s| &s.shingles));
+    let facts = postings(signatures.iter().map(|s| &s.facts));
     let mut pairs: Vec<(u32, u32)> = (0..signatures.len())
         .into_par_iter()
         .flat_map_iter(|i| {
             let i = i as u32;
             let sig = &signatures[i as usize];
             // Later articles sharing enough terms, or enough sampled 5-grams, with this one.
-            let mut out = shared_at_least(&sig.terms, &terms, i, MIN_SHARED_TERMS);
+            let mut out = shared_at_least(&sig.terms, &terms, i, MIN_SHARED_TERMS, cap, window);
             out.extend(shared_at_least(
                 &sig.shingles,
                 &shingles,
                 i,
                 MIN_SHARED_SHINGLES,
+                cap,
+                window,
+            ));
+            out.extend(shared_at_least(
+                &sig.facts,
+                &facts,
+                i,
+                MIN_SHARED_FACTS,
+                cap,
+                window,
             ));
             out
         })
@@ -130,18 +179,31 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
     pairs
 }
 
-/// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`.
+/// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`: every later
+/// article of a list up to `cap` long, the next `window` ones of a longer list.
 fn shared_at_least(
     keys: &[u32],
     index: &HashMap<u32, Vec<u32>, IdBuild>,
     i: u32,
     min: u32,
+    cap: usize,
+    window: usize,
 ) -> Vec<(u32, u32)> {
-    let mut partners: Vec<u32> = keys
-        .iter()
-        .filter_map(|k| index.get(k))
-        .flat_map(|list| list.iter().copied().filter(|&j| j > i))
-        .collect();
+    let mut partners: Vec<u32> = Vec::new();
+    for list in keys.iter().filter_map(|k| index.get(k)) {
+        // Lists are in article order, so the later articles follow i's own entry.
+        let after = match list.binary_search(&i) {
+            Ok(p) => p + 1,
+            Err(p) => p,
+        };
+        let later = &list[after..];
+        let take = if list.len() <= cap {
+            later.len()
+        } else {
+            window
+        };
+        partners.extend_from_slice(&later[..take.min(later.len())]);
+    }
     partners.sort_unstable();
     let mut out = Vec::new();
     let mut k = 0;
@@ -159,7 +221,11 @@ fn shared_at_least(
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
 /// pairs it proposes in all: the measure that the index loses no copies.
 pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, usize) {
-    let signatures: Vec<Signature> = features.par_iter().map(signature).collect();
+    let weights = Weights::from_articles(features);
+    let signatures: Vec<Signature> = features
+        .par_iter()
+        .map(|f| signature(f, &weights))
+        .collect();
     let proposed = propose(&signatures);
     let found = copies
         .iter()
@@ -168,18 +234,15 @@ pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, 
     (found, proposed.len())
 }
 
-/// Inverted lists key -> articles, without the over-long ones.
-fn postings<'a>(
-    lists: impl Iterator<Item = &'a Vec<u32>>,
-    cap: usize,
-) -> HashMap<u32, Vec<u32>, IdBuild> {
+/// Inverted lists key -> articles (in article order), for keys of two or more articles.
+fn postings<'a>(lists: impl Iterator<Item = &'a Vec<u32>>) -> HashMap<u32, Vec<u32>, IdBuild> {
     let mut index: HashMap<u32, Vec<u32>, IdBuild> = HashMap::default();
     for (i, keys) in lists.enumerate() {
         for &k in keys {
             index.entry(k).or_default().push(i as u32);
         }
     }
-    index.retain(|_, v| v.len() >= 2 && v.len() <= cap);
+    index.retain(|_, v| v.len() >= 2);
     index
 }
 
@@ -205,7 +268,8 @@ mod tests {
             extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
             extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
         ];
-        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
+        let w = Weights::from_articles(&docs);
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
     }
 
@@ -216,10 +280,43 @@ mod tests {
             &["The people said the government would meet Vasquez in Carrow next year."],
             &lang,
         );
-        let sig = signature(&f);
+        let sig = signature(&f, &Weights::from_articles([&f]));
         let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
         assert!(has("vasquez") && has("carrow"));
         assert!(!has("people") && !has("year"));
+    }
+
+    #[test]
+    fn a_large_family_of_verbatim_copies_stays_connected() {
+        // 200 copies of one story (more than MAX_POSTINGS share each key) among 200 notices
+        // of another kind: every copy is still proposed with another copy.
+        let lang = Language::english();
+        let story = "Harbour master Lena Vasquez closed the north pier in Port Ellis on Tuesday after inspectors found cracks in three concrete pillars. Repairs will cost about 2.4 million krona and take at least six weeks, said Vasquez, who met ferry operators at the quay. Northline moved its morning sailings to the south basin, adding 20 minutes to each crossing.";
+        let mut docs = Vec::new();
+        for k in 0..400 {
+            if k % 2 == 0 {
+                docs.push(extract(&[story], &lang));
+            } else {
+                let other = format!("Council member number {k} opened the new library wing in Dunmore, where volunteer group {} catalogued {} donated books during the spring.", k * 7, k * 13);
+                docs.push(extract(&[&other], &lang));
+            }
+        }
+        let w = Weights::from_articles(&docs);
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let pairs = propose(&sigs);
+        for copy in (0..400u32).step_by(2) {
+            assert!(
+                pairs
+                    .iter()
+                    .any(|&(a, b)| (a == copy || b == copy) && a % 2 == 0 && b % 2 == 0),
+                "copy {copy} has no candidate partner"
+            );
+        }
+        assert!(
+            pairs.iter().all(|&(a, b)| a % 2 == b % 2),
+            "the story and the library notices are never proposed together"
+        );
+        assert!(pairs.len() < 200 * 20, "cost stays linear: {}", pairs.len());
     }
 
     #[test]

@@ -122,8 +122,12 @@ impl ArticleFeatures {
         let quote_lens = d.u32s()?;
         let quote_terms = d.u32s()?;
         d.finish()?;
-        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent feature blob");
-        if counts.len() != terms.len() || word_lens.len() != term_lens.len() || quoted.len() != term_lens.len() {
+        let bad =
+            || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent feature blob");
+        if counts.len() != terms.len()
+            || word_lens.len() != term_lens.len()
+            || quoted.len() != term_lens.len()
+        {
             return Err(bad());
         }
         let mut term_rest = &sentence_terms[..];
@@ -420,7 +424,10 @@ impl Weights {
 
     /// Weights from document frequencies counted while the features were extracted.
     pub fn from_df(df: DocFrequencies) -> Weights {
-        let DocFrequencies { counts: df, docs: n_docs } = df;
+        let DocFrequencies {
+            counts: df,
+            docs: n_docs,
+        } = df;
         let n = n_docs as f32;
         Weights {
             df,

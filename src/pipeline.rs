@@ -168,7 +168,10 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     // Boilerplate: line labels, then templates across the whole folder.
     let (labels, mut problems) = label_files(&files, opts, &lexicon);
     problems.splice(0..0, found.problems);
-    clock.done("boilerplate", format_args!("{} articles", labels.articles()));
+    clock.done(
+        "boilerplate",
+        format_args!("{} articles", labels.articles()),
+    );
 
     // Clean bodies and features, one batch at a time, into the feature store.
     let mut feature_store = BlobStore::new(&spill_dir, store::DEFAULT_MEMORY_BUDGET);
@@ -177,38 +180,46 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let mut encoder = Encoder::default();
     let bar = progress(opts.progress, files.len() as u64, "analysing");
     let mut io_error = None;
-    clean_files(&files, opts, &lexicon, &labels, &bar, &mut problems, |batch| {
-        let batch: Vec<(Analysed, ArticleFeatures)> = batch
-            .into_par_iter()
-            .map(|c| {
-                let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
-                let feats = features::extract(&body, &lang);
-                let mut a = c.article;
-                a.words = feats.words;
-                (a, feats)
-            })
-            .collect();
-        df.merge(
-            batch
-                .par_iter()
-                .fold(DocFrequencies::default, |mut d, (_, f)| {
-                    d.add(f);
-                    d
+    clean_files(
+        &files,
+        opts,
+        &lexicon,
+        &labels,
+        &bar,
+        &mut problems,
+        |batch| {
+            let batch: Vec<(Analysed, ArticleFeatures)> = batch
+                .into_par_iter()
+                .map(|c| {
+                    let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
+                    let feats = features::extract(&body, &lang);
+                    let mut a = c.article;
+                    a.words = feats.words;
+                    (a, feats)
                 })
-                .reduce(DocFrequencies::default, |mut x, y| {
-                    x.merge(y);
-                    x
-                }),
-        );
-        for (a, f) in batch {
-            encoder.bytes.clear();
-            f.encode(&mut encoder);
-            if let Err(e) = feature_store.push(&encoder.bytes) {
-                io_error.get_or_insert(e);
+                .collect();
+            df.merge(
+                batch
+                    .par_iter()
+                    .fold(DocFrequencies::default, |mut d, (_, f)| {
+                        d.add(f);
+                        d
+                    })
+                    .reduce(DocFrequencies::default, |mut x, y| {
+                        x.merge(y);
+                        x
+                    }),
+            );
+            for (a, f) in batch {
+                encoder.bytes.clear();
+                f.encode(&mut encoder);
+                if let Err(e) = feature_store.push(&encoder.bytes) {
+                    io_error.get_or_insert(e);
+                }
+                analysed.push(a);
             }
-            analysed.push(a);
-        }
-    });
+        },
+    );
     bar.finish_and_clear();
     drop(labels);
     if let Some(e) = io_error {
@@ -318,21 +329,28 @@ fn prepare_all(
     use_index: bool,
     opts: &Options,
     spill_dir: &Path,
-) -> anyhow::Result<(BlobStore, Option<Vec<candidates::Signature>>, Vec<ArticleFeatures>)> {
+) -> anyhow::Result<(
+    BlobStore,
+    Option<Vec<candidates::Signature>>,
+    Vec<ArticleFeatures>,
+)> {
     let n = features.len();
     let mut prepared = BlobStore::new(spill_dir, store::DEFAULT_MEMORY_BUDGET);
     let mut signatures = Vec::with_capacity(if use_index { n } else { 0 });
     let mut kept = Vec::new();
     let batch = BATCH_FILES * 4;
     for start in (0..n).step_by(batch) {
-        let done: Vec<(Vec<u8>, Option<candidates::Signature>, Option<ArticleFeatures>)> = (start
-            ..(start + batch).min(n))
+        let done: Vec<(
+            Vec<u8>,
+            Option<candidates::Signature>,
+            Option<ArticleFeatures>,
+        )> = (start..(start + batch).min(n))
             .into_par_iter()
             .map(|id| {
                 let mut buf = Vec::new();
                 features.read(id, &mut buf)?;
                 let f = ArticleFeatures::decode(&buf)?;
-                let sig = use_index.then(|| candidates::signature(&f));
+                let sig = use_index.then(|| candidates::signature(&f, weights));
                 let keep = opts.keep_features.then(|| f.clone());
                 let mut e = Encoder { bytes: buf };
                 e.bytes.clear();
@@ -452,9 +470,15 @@ pub fn read_and_clean(
     let (labels, mut problems) = label_files(files, opts, &lexicon);
     let mut cleaned = Vec::with_capacity(labels.articles());
     let bar = progress(opts.progress, files.len() as u64, "cleaning");
-    clean_files(files, opts, &lexicon, &labels, &bar, &mut problems, |batch| {
-        cleaned.extend(batch)
-    });
+    clean_files(
+        files,
+        opts,
+        &lexicon,
+        &labels,
+        &bar,
+        &mut problems,
+        |batch| cleaned.extend(batch),
+    );
     bar.finish_and_clear();
     Ok((cleaned, problems))
 }

@@ -265,7 +265,10 @@ mod tests {
         assert!(!store.in_memory());
         store.push(b"").expect("push");
         let mut buf = Vec::new();
-        for (id, want) in [&b"abcd"[..], b"efghij", b"klmnopq", b""].iter().enumerate() {
+        for (id, want) in [&b"abcd"[..], b"efghij", b"klmnopq", b""]
+            .iter()
+            .enumerate()
+        {
             store.read(id, &mut buf).expect("read");
             assert_eq!(&buf[..], *want);
         }

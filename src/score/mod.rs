@@ -396,7 +396,8 @@ impl Prepared {
 
     /// Reads a blob [`Prepared::encode`] wrote; a malformed blob is an error.
     pub fn decode(blob: &[u8]) -> std::io::Result<Prepared> {
-        let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent scoring blob");
+        let bad =
+            || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent scoring blob");
         let mut d = Decoder::new(blob);
         let shingles = d.u32s()?;
         let narration = d.u64s()?;
@@ -422,7 +423,9 @@ impl Prepared {
             && quoted.len() == n
             && word_start.len() == n + 1
             && word_start.windows(2).all(|w| w[0] <= w[1])
-            && word_start.last().is_some_and(|&e| e as usize == words.len())
+            && word_start
+                .last()
+                .is_some_and(|&e| e as usize == words.len())
             && posting_terms.len() == posting_sentences.len()
             && posting_terms.len() == posting_weights.len()
             && posting_sentences.iter().all(|&i| (i as usize) < n)
