@@ -278,18 +278,26 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
             }
         })
         .collect();
-    let mut fams = Vec::new();
-    for members in groups.into_iter().filter(|m| m.len() >= 2) {
-        let inside: Vec<(&PairScore, Direction)> = pairs
-            .iter()
-            .filter(|p| {
-                members.binary_search(&p.score.a).is_ok()
-                    && members.binary_search(&p.score.b).is_ok()
-            })
-            .filter_map(|p| p.direction.map(|d| (&p.score, d)))
-            .collect();
+    // Each family's directed pairs, gathered in one pass over the pairs.
+    let groups: Vec<Vec<u32>> = groups.into_iter().filter(|m| m.len() >= 2).collect();
+    let mut family_of: Vec<Option<usize>> = vec![None; n];
+    for (id, members) in groups.iter().enumerate() {
+        for &m in members {
+            family_of[m as usize] = Some(id);
+        }
+    }
+    let mut inside: Vec<Vec<(&PairScore, Direction)>> = vec![Vec::new(); groups.len()];
+    for p in &pairs {
+        let (fa, fb) = (family_of[p.score.a as usize], family_of[p.score.b as usize]);
+        if let (Some(fa), Some(fb), Some(d)) = (fa, fb, p.direction) {
+            if fa == fb {
+                inside[fa].push((&p.score, d));
+            }
+        }
+    }
+    let mut fams = Vec::with_capacity(groups.len());
+    for (id, (members, inside)) in groups.into_iter().zip(inside).enumerate() {
         let origin = attribution::origin(&members, &inside);
-        let id = fams.len();
         for &m in &members {
             let a = &mut analysed[m as usize];
             a.family = Some(id);
