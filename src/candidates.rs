@@ -105,11 +105,10 @@ pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
         .map(|&(t, _)| (weights.weight(t), t))
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut terms: Vec<Term> = ranked
-        .into_iter()
-        .take(SIGNATURE_TERMS)
-        .map(|(_, t)| t)
-        .collect();
+    // Collected afresh: collecting from `ranked` itself would reuse its (much larger)
+    // allocation, and a million signatures are kept.
+    let mut terms: Vec<Term> = Vec::with_capacity(SIGNATURE_TERMS.min(ranked.len()));
+    terms.extend(ranked.iter().take(SIGNATURE_TERMS).map(|&(_, t)| t));
     terms.sort_unstable();
     let shingles = f
         .shingles
@@ -145,9 +144,9 @@ pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
 /// Pairs `(i, j)`, `i < j`, proposed by the signature index, sorted.
 pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
     let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
-    let terms = postings(signatures.iter().map(|s| &s.terms));
-    let shingles = postings(signatures.iter().map(|s| &s.shingles));
-    let facts = postings(signatures.iter().map(|s| &s.facts));
+    let terms = postings(signatures.par_iter().map(|s| &s.terms));
+    let shingles = postings(signatures.par_iter().map(|s| &s.shingles));
+    let facts = postings(signatures.par_iter().map(|s| &s.facts));
     let mut pairs: Vec<(u32, u32)> = (0..signatures.len())
         .into_par_iter()
         .flat_map_iter(|i| {
@@ -183,7 +182,7 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
 /// article of a list up to `cap` long, the next `window` ones of a longer list.
 fn shared_at_least(
     keys: &[u32],
-    index: &HashMap<u32, Vec<u32>, IdBuild>,
+    index: &Postings,
     i: u32,
     min: u32,
     cap: usize,
@@ -235,15 +234,40 @@ pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, 
 }
 
 /// Inverted lists key -> articles (in article order), for keys of two or more articles.
-fn postings<'a>(lists: impl Iterator<Item = &'a Vec<u32>>) -> HashMap<u32, Vec<u32>, IdBuild> {
-    let mut index: HashMap<u32, Vec<u32>, IdBuild> = HashMap::default();
-    for (i, keys) in lists.enumerate() {
-        for &k in keys {
-            index.entry(k).or_default().push(i as u32);
+///
+/// Built from one flat, sorted list of (key, article) entries rather than a growing map of
+/// vectors: most sampled 5-grams occur in one article only, and a map entry with its own
+/// vector for each of a million articles' keys would cost gigabytes before they are dropped.
+struct Postings {
+    /// Key -> (start, length) in `articles`.
+    slots: HashMap<u32, (u32, u32), IdBuild>,
+    articles: Vec<u32>,
+}
+
+impl Postings {
+    fn get(&self, key: &u32) -> Option<&[u32]> {
+        self.slots
+            .get(key)
+            .map(|&(start, len)| &self.articles[start as usize..(start + len) as usize])
+    }
+}
+
+fn postings<'a>(lists: impl IndexedParallelIterator<Item = &'a Vec<u32>>) -> Postings {
+    let mut entries: Vec<(u32, u32)> = lists
+        .enumerate()
+        .flat_map_iter(|(i, keys)| keys.iter().map(move |&k| (k, i as u32)))
+        .collect();
+    entries.par_sort_unstable();
+    let mut slots: HashMap<u32, (u32, u32), IdBuild> = HashMap::default();
+    let mut articles = Vec::new();
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        if run.len() >= 2 {
+            slots.insert(run[0].0, (articles.len() as u32, run.len() as u32));
+            articles.extend(run.iter().map(|&(_, i)| i));
         }
     }
-    index.retain(|_, v| v.len() >= 2);
-    index
+    articles.shrink_to_fit();
+    Postings { slots, articles }
 }
 
 #[cfg(test)]
