@@ -1,6 +1,5 @@
 //! Per-line features: the cleaned text, its words, and the shape signals the rules use.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -25,11 +24,53 @@ const STOPWORDS: &[&str] = &[
     "thats", "dont", "didnt", "wasnt", "isnt", "hes", "shes", "weve", "ive",
 ];
 
-static STOPWORD_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| STOPWORDS.iter().copied().collect());
+/// A word of at most 8 bytes as one integer (bytes little-endian, zero-padded): every
+/// stop word fits, so the look-up is a binary search over integers instead of string hashing.
+fn pack8(w: &str) -> Option<u64> {
+    let b = w.as_bytes();
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    let mut a = [0u8; 8];
+    a[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(a))
+}
+
+/// Slots of the stop-word table: a power of two, at least four times the number of stop words,
+/// so probes are short.
+const STOP_SLOTS: usize = 1024;
+
+fn stop_slot(k: u64) -> usize {
+    (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+}
+
+/// [`STOPWORDS`] packed by [`pack8`] in an open-addressing table (0 = empty slot; a packed
+/// word is never 0), so a look-up is usually one multiply and one load.
+static STOPWORD_TABLE: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut t = vec![0u64; STOP_SLOTS];
+    for k in STOPWORDS.iter().filter_map(|w| pack8(w)) {
+        let mut i = stop_slot(k);
+        while t[i] != 0 && t[i] != k {
+            i = (i + 1) % STOP_SLOTS;
+        }
+        t[i] = k;
+    }
+    t
+});
 
 pub(crate) fn is_stopword(w: &str) -> bool {
-    w.len() <= 8 && STOPWORD_SET.contains(w)
+    let Some(k) = pack8(w) else {
+        return false;
+    };
+    let t = &*STOPWORD_TABLE;
+    let mut i = stop_slot(k);
+    loop {
+        match t[i] {
+            0 => return false,
+            x if x == k => return true,
+            _ => i = (i + 1) % STOP_SLOTS,
+        }
+    }
 }
 
 static DATE_PREFIX: LazyLock<Regex> =
