@@ -1,5 +1,6 @@
 //! Per-line features: the cleaned text, its words, and the shape signals the rules use.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -31,9 +32,9 @@ fn pack8(w: &str) -> Option<u64> {
     if b.is_empty() || b.len() > 8 {
         return None;
     }
-    let mut a = [0u8; 8];
-    a[..b.len()].copy_from_slice(b);
-    Some(u64::from_le_bytes(a))
+    // shifts rather than a copy into an array: a variable-length copy followed by one 8-byte
+    // load stalls on store forwarding
+    Some(b.iter().rev().fold(0u64, |v, &x| (v << 8) | u64::from(x)))
 }
 
 /// Slots of the stop-word table: a power of two, at least four times the number of stop words,
@@ -86,6 +87,27 @@ static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// Cheap necessary condition for [`URL`] or [`DOMAIN`] to match: a `://`, a `www.` (any
+/// case), or a full stop between a host-name character (`[a-z0-9-]`) and a lower-case letter.
+/// Prose full stops (followed by a space) and "U.S." pass none of these, so the regexes are
+/// skipped for most lines.
+fn may_have_url_or_domain(text: &str) -> bool {
+    let b = text.as_bytes();
+    for (i, _) in text.match_indices('.') {
+        let prev = if i > 0 { b[i - 1] } else { b' ' };
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_lowercase()
+            && (prev.is_ascii_lowercase() || prev.is_ascii_digit() || prev == b'-')
+        {
+            return true;
+        }
+        if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") {
+            return true;
+        }
+    }
+    text.contains("://")
+}
 
 /// Characters that start a bulleted menu or list line.
 fn is_bullet_char(c: char) -> bool {
@@ -145,10 +167,16 @@ pub(crate) struct Line {
 
 impl Line {
     pub fn new(raw: &str, first: bool, lex: &Lexicon) -> Line {
-        let mut s: String = raw.chars().filter(|&c| !is_invisible(c)).collect();
+        // Invisible characters are all non-ASCII: most lines are kept as they are, uncopied.
+        let cleaned: Cow<'_, str> = if raw.is_ascii() || !raw.contains(is_invisible) {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(raw.chars().filter(|&c| !is_invisible(c)).collect())
+        };
+        let mut s: &str = &cleaned;
         if first {
-            if let Some(m) = DATE_PREFIX.find(&s) {
-                s = s[m.end()..].to_string();
+            if let Some(m) = DATE_PREFIX.find(s) {
+                s = &s[m.end()..];
             }
         }
         let trimmed = s.trim();
@@ -174,7 +202,8 @@ impl Line {
         let period = end.ends_with('.') && !end.ends_with("..");
         let tag = text.ends_with(']') && TAG_SUFFIX.is_match(&text);
         let quote_start = text.starts_with(['"', '“', '‘', '\'', '«']);
-        let has_domain = text.contains('.') && (URL.is_match(&text) || DOMAIN.is_match(&text));
+        let has_domain =
+            may_have_url_or_domain(&text) && (URL.is_match(&text) || DOMAIN.is_match(&text));
         let hits = lex.hits(&toks);
         Line {
             blank: false,

@@ -221,10 +221,13 @@ fn word_hash(w: &[u8]) -> u64 {
         h = (h ^ u64::from_le_bytes(a)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         h ^= h >> 32;
     }
-    let rest = chunks.remainder();
-    let mut a = [0u8; 8];
-    a[..rest.len()].copy_from_slice(rest);
-    mix(h ^ u64::from_le_bytes(a).rotate_left(8))
+    // the last 0..=7 bytes, shifted in (a short copy then a wide load stalls)
+    let rest = chunks
+        .remainder()
+        .iter()
+        .rev()
+        .fold(0u64, |v, &x| (v << 8) | u64::from(x));
+    mix(h ^ (rest << 8))
 }
 
 /// One pass over a line: its content-word hashes (32-bit) appended to `words`, and its key
