@@ -27,8 +27,7 @@ const STOPWORDS: &[&str] = &[
 
 /// A word of at most 8 bytes as one integer (bytes little-endian, zero-padded): every
 /// stop word fits, so the look-up is a binary search over integers instead of string hashing.
-fn pack8(w: &str) -> Option<u64> {
-    let b = w.as_bytes();
+fn pack8(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 8 {
         return None;
     }
@@ -49,7 +48,7 @@ fn stop_slot(k: u64) -> usize {
 /// word is never 0), so a look-up is usually one multiply and one load.
 static STOPWORD_TABLE: LazyLock<Vec<u64>> = LazyLock::new(|| {
     let mut t = vec![0u64; STOP_SLOTS];
-    for k in STOPWORDS.iter().filter_map(|w| pack8(w)) {
+    for k in STOPWORDS.iter().filter_map(|w| pack8(w.as_bytes())) {
         let mut i = stop_slot(k);
         while t[i] != 0 && t[i] != k {
             i = (i + 1) % STOP_SLOTS;
@@ -60,6 +59,11 @@ static STOPWORD_TABLE: LazyLock<Vec<u64>> = LazyLock::new(|| {
 });
 
 pub(crate) fn is_stopword(w: &str) -> bool {
+    is_stopword_bytes(w.as_bytes())
+}
+
+/// [`is_stopword`] of a word's bytes.
+pub(crate) fn is_stopword_bytes(w: &[u8]) -> bool {
     let Some(k) = pack8(w) else {
         return false;
     };
