@@ -64,9 +64,11 @@ pub(crate) fn is_stopword(w: &str) -> bool {
 
 /// [`is_stopword`] of a word's bytes.
 pub(crate) fn is_stopword_bytes(w: &[u8]) -> bool {
-    let Some(k) = pack8(w) else {
-        return false;
-    };
+    pack8(w).is_some_and(is_stopword_packed)
+}
+
+/// [`is_stopword`] of a word of at most 8 bytes packed by [`pack8`].
+pub(crate) fn is_stopword_packed(k: u64) -> bool {
     let t = &*STOPWORD_TABLE;
     let mut i = stop_slot(k);
     loop {

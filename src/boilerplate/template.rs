@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::lexicon::for_each_word;
-use super::line::is_stopword_bytes;
+use super::line::is_stopword_packed;
 use super::Kind;
 
 /// Content-word overlap (shared words / words of the smaller article, the recurring line's own
@@ -210,24 +210,73 @@ fn mix(mut h: u64) -> u64 {
     h ^ (h >> 31)
 }
 
-/// 64-bit hash of a word, eight bytes at a time. Only compared within one run (never stored),
-/// so it need not match [`crate::text::hash64`].
-fn word_hash(w: &[u8]) -> u64 {
-    let mut h = w.len() as u64;
-    let mut chunks = w.chunks_exact(8);
-    for c in &mut chunks {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(a)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        h ^= h >> 32;
+/// A word's bytes taken one at a time: its 64-bit hash (eight bytes at a time; only compared
+/// within one run, never stored, so it need not match [`crate::text::hash64`]), its first
+/// eight bytes packed as [`is_stopword_packed`] wants them, and its length.
+#[derive(Default)]
+struct WordHash {
+    h: u64,
+    cur: u64,
+    first8: u64,
+    len: usize,
+}
+
+impl WordHash {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.cur |= u64::from(b) << (8 * (self.len % 8));
+        self.len += 1;
+        if self.len.is_multiple_of(8) {
+            if self.len == 8 {
+                self.first8 = self.cur;
+            }
+            self.h = (self.h ^ self.cur).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            self.h ^= self.h >> 32;
+            self.cur = 0;
+        }
     }
-    // the last 0..=7 bytes, shifted in (a short copy then a wide load stalls)
-    let rest = chunks
-        .remainder()
-        .iter()
-        .rev()
-        .fold(0u64, |v, &x| (v << 8) | u64::from(x));
-    mix(h ^ (rest << 8))
+
+    /// The first eight bytes, zero-padded: the whole word when it has at most eight.
+    fn packed(&self) -> u64 {
+        if self.len < 8 {
+            self.cur
+        } else {
+            self.first8
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // cur holds the last 0..=7 bytes; the length keeps "ab" and "ab\0" apart
+        mix(self.h ^ (self.cur << 8) ^ self.len as u64)
+    }
+}
+
+/// [`WordHash`] of a whole word.
+fn word_hash(w: &[u8]) -> WordHash {
+    let mut h = WordHash::default();
+    for &b in w {
+        h.push(b);
+    }
+    h
+}
+
+/// Packed (as [`WordHash::packed`]) reporting verbs: a quoted line with one is reported speech.
+const SPEECH: [u64; 5] = [
+    pack(b"said"),
+    pack(b"says"),
+    pack(b"told"),
+    pack(b"claimed"),
+    pack(b"added"),
+];
+
+const fn pack(w: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        v |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    v
 }
 
 /// Running state of [`scan_line`].
@@ -250,32 +299,29 @@ impl LineScan {
 
     /// The words of an ASCII line, split as [`for_each_word`] does (letters and digits, an
     /// apostrophe inside a word dropped, `&` and `+` words of their own), byte by byte.
-    fn ascii_words(&mut self, b: &[u8], wb: &mut Vec<u8>, words: &mut Vec<u32>) {
-        wb.clear();
+    fn ascii_words(&mut self, b: &[u8], words: &mut Vec<u32>) {
+        let mut w = WordHash::default();
         let mut alpha = 0;
         for (i, &c) in b.iter().enumerate() {
             if c.is_ascii_alphanumeric() {
-                wb.push(c.to_ascii_lowercase());
+                w.push(c.to_ascii_lowercase());
                 alpha += usize::from(c.is_ascii_alphabetic());
-            } else if c == b'\''
-                && !wb.is_empty()
-                && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+            } else if c == b'\'' && w.len > 0 && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
             {
                 // apostrophe inside a word: dropped
             } else {
-                if !wb.is_empty() {
-                    self.word(wb, wb.len(), alpha, words);
-                    wb.clear();
+                if w.len > 0 {
+                    self.word(&w, w.len, alpha, words);
+                    w = WordHash::default();
                     alpha = 0;
                 }
                 if c == b'&' || c == b'+' {
-                    self.word(&[c], 1, 0, words);
+                    self.word(&word_hash(&[c]), 1, 0, words);
                 }
             }
         }
-        if !wb.is_empty() {
-            self.word(wb, wb.len(), alpha, words);
-            wb.clear();
+        if w.len > 0 {
+            self.word(&w, w.len, alpha, words);
         }
     }
 
@@ -284,20 +330,22 @@ impl LineScan {
         for_each_word(line, buf, |w| {
             let w = w.word;
             let alpha = w.chars().filter(|c| c.is_alphabetic()).count();
-            self.word(w.as_bytes(), w.chars().count(), alpha, words);
+            self.word(&word_hash(w.as_bytes()), w.chars().count(), alpha, words);
         });
     }
 
-    /// One normalised word (lower-case bytes) of `chars` characters, `alpha` of them letters.
+    /// One normalised word (its lower-case bytes hashed in `w`) of `chars` characters, `alpha`
+    /// of them letters.
     #[inline]
-    fn word(&mut self, w: &[u8], chars: usize, alpha: usize, words: &mut Vec<u32>) {
+    fn word(&mut self, w: &WordHash, chars: usize, alpha: usize, words: &mut Vec<u32>) {
         self.n += 1;
         self.letters += alpha;
-        let h = word_hash(w);
-        if chars >= 3 && alpha == chars && !is_stopword_bytes(w) {
+        let h = w.finish();
+        let short = w.len <= 8;
+        if chars >= 3 && alpha == chars && !(short && is_stopword_packed(w.packed())) {
             words.push((h >> 32) as u32);
         }
-        self.speech |= matches!(w, b"said" | b"says" | b"told" | b"claimed" | b"added");
+        self.speech |= w.len <= 7 && SPEECH.contains(&w.packed());
         self.key = (self.key.rotate_left(23) ^ h).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
@@ -307,10 +355,10 @@ impl LineScan {
 /// least 8 letters, and not reported speech.
 ///
 /// An ASCII line is split by [`LineScan::ascii_words`], cheaper than the general path.
-fn scan_line(line: &str, buf: &mut String, wb: &mut Vec<u8>, words: &mut Vec<u32>) -> Option<u64> {
+fn scan_line(line: &str, buf: &mut String, words: &mut Vec<u32>) -> Option<u64> {
     let mut st = LineScan::new();
     if line.is_ascii() {
-        st.ascii_words(line.as_bytes(), wb, words);
+        st.ascii_words(line.as_bytes(), words);
     } else {
         st.any_words(line, buf, words);
     }
@@ -331,7 +379,6 @@ fn scan_line(line: &str, buf: &mut String, wb: &mut Vec<u8>, words: &mut Vec<u32
 /// parallel; afterwards the article's text can be dropped.
 pub fn template_input(lines: &[&str], labels: &[Option<Kind>]) -> TemplateInput {
     let mut buf = String::new();
-    let mut wb: Vec<u8> = Vec::new();
     let mut words: Vec<u32> = Vec::new();
     // (key, line index, range of the line's own words in `words`)
     let mut cands: Vec<(u64, u32, u32, u32)> = Vec::new();
@@ -340,7 +387,7 @@ pub fn template_input(lines: &[&str], labels: &[Option<Kind>]) -> TemplateInput 
             continue;
         }
         let from = words.len();
-        if let Some(k) = scan_line(line, &mut buf, &mut wb, &mut words) {
+        if let Some(k) = scan_line(line, &mut buf, &mut words) {
             cands.push((k, i as u32, from as u32, words.len() as u32));
         }
     }
@@ -605,7 +652,7 @@ mod tests {
         for l in lines {
             let (mut a, mut b) = (LineScan::new(), LineScan::new());
             let (mut wa, mut wb) = (Vec::new(), Vec::new());
-            a.ascii_words(l.as_bytes(), &mut Vec::new(), &mut wa);
+            a.ascii_words(l.as_bytes(), &mut wa);
             b.any_words(l, &mut String::new(), &mut wb);
             assert_eq!(
                 (a.key, a.n, a.letters, a.speech),
