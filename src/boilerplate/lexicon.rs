@@ -3,6 +3,7 @@
 //! The file format is documented in the header of `data/boilerplate/en.tsv`.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use anyhow::{bail, Result};
 
@@ -59,7 +60,33 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     entries: Vec<Entry>,
-    by_first: HashMap<String, Vec<u32>>,
+    by_first: HashMap<String, Vec<u32>, BuildHasherDefault<WordHasher>>,
+}
+
+/// A fast hasher for the short words of the phrase index (FxHash-style multiply-rotate, eight
+/// bytes at a time). Not resistant to crafted collisions; the keys are the lexicon's own words.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            // bytes shifted in rather than copied into an array (avoids a store-forwarding stall)
+            let v = chunk
+                .iter()
+                .rev()
+                .fold(0u64, |v, &x| (v << 8) | u64::from(x));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One phrase found in a line.
@@ -221,60 +248,129 @@ pub(crate) struct Token {
 /// dropped, so "don't" and "don’t" become "dont"); `&` and `+` are kept as words of their own.
 pub(crate) fn tokenize(s: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    let mut cur = String::new();
+    let mut buf = String::new();
+    for_each_word(s, &mut buf, |w| {
+        out.push(Token {
+            word: w.word.to_string(),
+            start: w.start,
+            end: w.end,
+            cap: w.cap,
+            all_caps: w.all_caps,
+        });
+    });
+    out
+}
+
+/// One word as [`for_each_word`] hands it out; `word` borrows the caller's buffer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word<'a> {
+    /// Lower-case, apostrophes removed.
+    pub word: &'a str,
+    pub start: usize,
+    pub end: usize,
+    /// First character was upper case.
+    pub cap: bool,
+    /// All letters upper case (and at least two letters).
+    pub all_caps: bool,
+}
+
+/// The words of [`tokenize`], in order, without allocating a `String` per word: each word is
+/// built in `buf` (reused across words and calls) and passed to `f`. ASCII is handled byte by
+/// byte; other characters are decoded and treated exactly as `char` methods say.
+pub(crate) fn for_each_word(s: &str, buf: &mut String, mut f: impl FnMut(Word<'_>)) {
+    buf.clear();
+    let bytes = s.as_bytes();
     let mut start = 0;
     let mut end = 0;
     let mut cap = false;
     let mut upper = 0usize;
     let mut letters = 0usize;
-    let flush = |cur: &mut String,
-                 out: &mut Vec<Token>,
-                 start: usize,
-                 end: usize,
-                 cap: bool,
-                 upper: usize,
-                 letters: usize| {
-        if !cur.is_empty() {
-            out.push(Token {
-                word: std::mem::take(cur),
-                start,
-                end,
-                cap,
-                all_caps: letters >= 2 && upper == letters,
-            });
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            // A run of ASCII letters and digits, taken whole.
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if buf.is_empty() {
+                start = i;
+                cap = b.is_ascii_uppercase();
+                upper = 0;
+                letters = 0;
+            }
+            for &x in &bytes[i..j] {
+                letters += usize::from(x.is_ascii_alphabetic());
+                upper += usize::from(x.is_ascii_uppercase());
+            }
+            let from = buf.len();
+            buf.push_str(&s[i..j]);
+            buf[from..].make_ascii_lowercase();
+            end = j;
+            i = j;
+            continue;
         }
-    };
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if c.is_alphanumeric() {
-            if cur.is_empty() {
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break, // i is always on a char boundary below s.len()
+            }
+        };
+        let alnum = if b < 0x80 {
+            b.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alnum {
+            if buf.is_empty() {
                 start = i;
                 cap = c.is_uppercase();
                 upper = 0;
                 letters = 0;
             }
-            if c.is_alphabetic() {
-                letters += 1;
-                if c.is_uppercase() {
-                    upper += 1;
+            if b < 0x80 {
+                if b.is_ascii_alphabetic() {
+                    letters += 1;
+                    if b.is_ascii_uppercase() {
+                        upper += 1;
+                    }
                 }
-            }
-            if c.is_ascii() {
-                cur.push(c.to_ascii_lowercase());
+                buf.push(b.to_ascii_lowercase() as char);
             } else {
-                cur.extend(c.to_lowercase());
+                if c.is_alphabetic() {
+                    letters += 1;
+                    if c.is_uppercase() {
+                        upper += 1;
+                    }
+                }
+                buf.extend(c.to_lowercase());
             }
-            end = i + c.len_utf8();
+            end = i + len;
         } else if matches!(c, '\'' | '\u{2019}' | '\u{2018}')
-            && !cur.is_empty()
-            && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric())
+            && !buf.is_empty()
+            && s[i + len..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
         {
             // apostrophe inside a word: dropped
         } else {
-            flush(&mut cur, &mut out, start, end, cap, upper, letters);
+            if !buf.is_empty() {
+                f(Word {
+                    word: buf,
+                    start,
+                    end,
+                    cap,
+                    all_caps: letters >= 2 && upper == letters,
+                });
+                buf.clear();
+            }
             if c == '&' || c == '+' {
-                out.push(Token {
-                    word: c.to_string(),
+                f(Word {
+                    word: if c == '&' { "&" } else { "+" },
                     start: i,
                     end: i + 1,
                     cap: false,
@@ -282,7 +378,16 @@ pub(crate) fn tokenize(s: &str) -> Vec<Token> {
                 });
             }
         }
+        i += len;
     }
-    flush(&mut cur, &mut out, start, end, cap, upper, letters);
-    out
+    if !buf.is_empty() {
+        f(Word {
+            word: buf,
+            start,
+            end,
+            cap,
+            all_caps: letters >= 2 && upper == letters,
+        });
+        buf.clear();
+    }
 }

@@ -1,6 +1,6 @@
 //! Per-line features: the cleaned text, its words, and the shape signals the rules use.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -25,11 +25,59 @@ const STOPWORDS: &[&str] = &[
     "thats", "dont", "didnt", "wasnt", "isnt", "hes", "shes", "weve", "ive",
 ];
 
-static STOPWORD_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| STOPWORDS.iter().copied().collect());
+/// A word of at most 8 bytes as one integer (bytes little-endian, zero-padded): every
+/// stop word fits, so the look-up is a binary search over integers instead of string hashing.
+fn pack8(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    // shifts rather than a copy into an array: a variable-length copy followed by one 8-byte
+    // load stalls on store forwarding
+    Some(b.iter().rev().fold(0u64, |v, &x| (v << 8) | u64::from(x)))
+}
+
+/// Slots of the stop-word table: a power of two, at least four times the number of stop words,
+/// so probes are short.
+const STOP_SLOTS: usize = 1024;
+
+fn stop_slot(k: u64) -> usize {
+    (k.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+}
+
+/// [`STOPWORDS`] packed by [`pack8`] in an open-addressing table (0 = empty slot; a packed
+/// word is never 0), so a look-up is usually one multiply and one load.
+static STOPWORD_TABLE: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut t = vec![0u64; STOP_SLOTS];
+    for k in STOPWORDS.iter().filter_map(|w| pack8(w.as_bytes())) {
+        let mut i = stop_slot(k);
+        while t[i] != 0 && t[i] != k {
+            i = (i + 1) % STOP_SLOTS;
+        }
+        t[i] = k;
+    }
+    t
+});
 
 pub(crate) fn is_stopword(w: &str) -> bool {
-    w.len() <= 8 && STOPWORD_SET.contains(w)
+    is_stopword_bytes(w.as_bytes())
+}
+
+/// [`is_stopword`] of a word's bytes.
+pub(crate) fn is_stopword_bytes(w: &[u8]) -> bool {
+    pack8(w).is_some_and(is_stopword_packed)
+}
+
+/// [`is_stopword`] of a word of at most 8 bytes packed by [`pack8`].
+pub(crate) fn is_stopword_packed(k: u64) -> bool {
+    let t = &*STOPWORD_TABLE;
+    let mut i = stop_slot(k);
+    loop {
+        match t[i] {
+            0 => return false,
+            x if x == k => return true,
+            _ => i = (i + 1) % STOP_SLOTS,
+        }
+    }
 }
 
 static DATE_PREFIX: LazyLock<Regex> =
@@ -45,6 +93,27 @@ static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+
+/// Cheap necessary condition for [`URL`] or [`DOMAIN`] to match: a `://`, a `www.` (any
+/// case), or a full stop between a host-name character (`[a-z0-9-]`) and a lower-case letter.
+/// Prose full stops (followed by a space) and "U.S." pass none of these, so the regexes are
+/// skipped for most lines.
+fn may_have_url_or_domain(text: &str) -> bool {
+    let b = text.as_bytes();
+    for (i, _) in text.match_indices('.') {
+        let prev = if i > 0 { b[i - 1] } else { b' ' };
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_lowercase()
+            && (prev.is_ascii_lowercase() || prev.is_ascii_digit() || prev == b'-')
+        {
+            return true;
+        }
+        if i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www") {
+            return true;
+        }
+    }
+    text.contains("://")
+}
 
 /// Characters that start a bulleted menu or list line.
 fn is_bullet_char(c: char) -> bool {
@@ -104,10 +173,16 @@ pub(crate) struct Line {
 
 impl Line {
     pub fn new(raw: &str, first: bool, lex: &Lexicon) -> Line {
-        let mut s: String = raw.chars().filter(|&c| !is_invisible(c)).collect();
+        // Invisible characters are all non-ASCII: most lines are kept as they are, uncopied.
+        let cleaned: Cow<'_, str> = if raw.is_ascii() || !raw.contains(is_invisible) {
+            Cow::Borrowed(raw)
+        } else {
+            Cow::Owned(raw.chars().filter(|&c| !is_invisible(c)).collect())
+        };
+        let mut s: &str = &cleaned;
         if first {
-            if let Some(m) = DATE_PREFIX.find(&s) {
-                s = s[m.end()..].to_string();
+            if let Some(m) = DATE_PREFIX.find(s) {
+                s = &s[m.end()..];
             }
         }
         let trimmed = s.trim();
@@ -133,7 +208,8 @@ impl Line {
         let period = end.ends_with('.') && !end.ends_with("..");
         let tag = text.ends_with(']') && TAG_SUFFIX.is_match(&text);
         let quote_start = text.starts_with(['"', '“', '‘', '\'', '«']);
-        let has_domain = text.contains('.') && (URL.is_match(&text) || DOMAIN.is_match(&text));
+        let has_domain =
+            may_have_url_or_domain(&text) && (URL.is_match(&text) || DOMAIN.is_match(&text));
         let hits = lex.hits(&toks);
         Line {
             blank: false,

@@ -9,7 +9,9 @@
 //! optionally extended by a user file) combined with line shape (length, stop-word density,
 //! capitalisation, bullets, separators, `[TAG]` suffixes, URLs), position (the menu at the top)
 //! and neighbours (a "Related" heading hands its type to the teaser lines under it).
-//! [`mark_templates`] then looks across articles for lines repeated on unrelated pages.
+//! [`mark_templates`] then looks across articles for lines repeated on unrelated pages; it
+//! needs no text: [`template_input`] keeps the hashes it needs of one article, and
+//! [`mark_templates_from`] judges from those.
 
 use std::fmt;
 
@@ -20,7 +22,7 @@ mod template;
 
 pub use label::label_lines;
 pub use lexicon::Lexicon;
-pub use template::mark_templates;
+pub use template::{mark_templates, mark_templates_from, template_input, TemplateInput};
 
 /// The kind of a boilerplate line. The names are the column values of `boilerplate.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -521,3 +521,109 @@ fn about_subhead_inside_an_article_stays_content() {
     let l = label_lines(&lines, &Lexicon::english());
     assert!(l.iter().all(Option::is_none), "{l:?}");
 }
+
+/// Lines of an invented article: `n` sentences over `topic`, then `extra` lines.
+fn story(topic: &[&str], n: usize, extra: &[&str]) -> Vec<String> {
+    let mut v = body(topic, n);
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+#[test]
+fn mark_templates_from_compact_inputs() {
+    let chrome = "Subscribe to the Quillmoor Courier evening digest today";
+    let copied = "Harbour officials expect the new cannery to open before the herring season";
+    let fish = story(FISHING, 16, &[copied, chrome]);
+    // a copy of the fishing story on another page: same sentences, same copied line
+    let fish_copy = story(FISHING, 16, &[copied]);
+    let rockets = story(ROCKETS, 16, &[chrome]);
+    let pages = [&fish, &fish_copy, &rockets];
+    let articles: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|v| v.iter().map(String::as_str).collect())
+        .collect();
+    let mut labels: Vec<Vec<Option<Kind>>> = articles.iter().map(|l| vec![None; l.len()]).collect();
+    let inputs: Vec<TemplateInput> = articles
+        .iter()
+        .zip(&labels)
+        .map(|(l, k)| template_input(l, k))
+        .collect();
+    drop(articles); // the verdicts need no text
+    mark_templates_from(&inputs, &mut labels);
+    // the site line, in two unrelated stories: template in both
+    assert_eq!(labels[0][17], Some(Kind::Template));
+    assert_eq!(labels[2][16], Some(Kind::Template));
+    // the line shared by two copies of one story: copied content, not template
+    assert_eq!(labels[0][16], None);
+    assert_eq!(labels[1][16], None);
+    // nothing else marked
+    let marked = labels.iter().flatten().filter(|k| k.is_some()).count();
+    assert_eq!(marked, 2, "{labels:?}");
+
+    // the wrapper over text gives the same verdicts
+    let articles: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|v| v.iter().map(String::as_str).collect())
+        .collect();
+    let mut again: Vec<Vec<Option<Kind>>> = articles.iter().map(|l| vec![None; l.len()]).collect();
+    mark_templates(&articles, &mut again);
+    assert_eq!(again, labels);
+}
+
+#[test]
+fn template_input_skips_labelled_lines() {
+    let chrome = "Subscribe to the Quillmoor Courier evening digest today";
+    let a = story(FISHING, 16, &[chrome]);
+    let b = story(ROCKETS, 16, &[chrome]);
+    let articles: Vec<Vec<&str>> = [&a, &b]
+        .iter()
+        .map(|v| v.iter().map(String::as_str).collect())
+        .collect();
+    let mut labels: Vec<Vec<Option<Kind>>> = articles.iter().map(|l| vec![None; l.len()]).collect();
+    labels[1][16] = Some(Kind::NewsletterOrAdNotice);
+    let inputs: Vec<TemplateInput> = articles
+        .iter()
+        .zip(&labels)
+        .map(|(l, k)| template_input(l, k))
+        .collect();
+    mark_templates_from(&inputs, &mut labels);
+    // the line no longer recurs among unlabelled lines
+    assert_eq!(labels[0][16], None);
+    assert_eq!(labels[1][16], Some(Kind::NewsletterOrAdNotice));
+}
+
+#[test]
+fn word_streaming_matches_tokenize() {
+    let samples = [
+        "Don't STOP — it’s the U.S.A. & the café's 2nd Straße + ÉCOLE",
+        "'quoted' words, o'clock; ‘single’ and İstanbul ǅemal",
+        "",
+        "   ...   ",
+        "a1b2 C3PO x&y rock'n'roll '' end'",
+    ];
+    let mut buf = String::new();
+    for s in samples {
+        let toks = lexicon::tokenize(s);
+        let mut words = Vec::new();
+        lexicon::for_each_word(s, &mut buf, |w| {
+            words.push((w.word.to_string(), w.start, w.end, w.cap, w.all_caps))
+        });
+        let want: Vec<_> = toks
+            .iter()
+            .map(|t| (t.word.clone(), t.start, t.end, t.cap, t.all_caps))
+            .collect();
+        assert_eq!(words, want, "{s}");
+    }
+}
+
+#[test]
+fn stopword_lookup() {
+    for w in ["a", "the", "because", "although", "theyre", "ive", "said"] {
+        assert!(line::is_stopword(w), "{w}");
+    }
+    for w in [
+        "", "harbour", "thee", "th", "becausee", "alth", "Said", "the ",
+    ] {
+        assert!(!line::is_stopword(w), "{w}");
+    }
+}
