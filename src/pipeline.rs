@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::attribution::{self, ArticleEvidence, Direction, Origin, PageMarks};
-use crate::boilerplate::{self, Kind, Lexicon};
+use crate::boilerplate::{self, Kind, Lexicon, TemplateInput};
 use crate::features::{self, ArticleFeatures, DocFrequencies, Language, Weights};
 use crate::ingest::{self, Article, JsonFields, Metadata, Problem};
 use crate::score::{self, PairScore, Params, Prepared, Relation};
@@ -529,6 +529,9 @@ fn label_article(a: &Article, lexicon: &Lexicon) -> Vec<Option<Kind>> {
     l
 }
 
+/// One article after the first reading: its line labels and what template detection needs.
+type Labelled = (Vec<Option<Kind>>, TemplateInput);
+
 /// First reading: every article's line labels, then templates across all of them. Only the
 /// labels and a text-free template summary are kept of each article.
 fn label_files(
@@ -538,10 +541,9 @@ fn label_files(
 ) -> (Labels, Vec<Problem>) {
     let bar = progress(opts.progress, files.len() as u64, "reading");
     let mut problems = Vec::new();
-    let mut per_file: Vec<Vec<(Vec<Option<Kind>>, TemplateInput)>> =
-        Vec::with_capacity(files.len());
+    let mut per_file: Vec<Vec<Labelled>> = Vec::with_capacity(files.len());
     for batch in files.chunks(BATCH_FILES) {
-        let read: Vec<(Vec<(Vec<Option<Kind>>, TemplateInput)>, Vec<Problem>)> = batch
+        let read: Vec<(Vec<Labelled>, Vec<Problem>)> = batch
             .par_iter()
             .map(|(root, f)| {
                 let (articles, mut probs) = ingest::read_file(root, f, &opts.json_fields);
@@ -556,7 +558,7 @@ fn label_files(
                         }
                         let l = label_article(a, lexicon);
                         let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
-                        let t = template_input(&lines, &l);
+                        let t = boilerplate::template_input(&lines, &l);
                         (l, t)
                     })
                     .collect();
@@ -573,7 +575,7 @@ fn label_files(
     let counts: Vec<usize> = per_file.iter().map(Vec::len).collect();
     let (mut labels, inputs): (Vec<Vec<Option<Kind>>>, Vec<TemplateInput>) =
         per_file.into_iter().flatten().unzip();
-    mark_templates_from(&inputs, &mut labels);
+    boilerplate::mark_templates_from(&inputs, &mut labels);
     drop(inputs);
     let mut rest = labels.into_iter();
     let files = counts
@@ -636,22 +638,6 @@ fn clean_files(
         }
         sink(out);
     }
-}
-
-/// What template detection keeps of an article. (Interim: the lines themselves, until the
-/// boilerplate stage offers a text-free summary.)
-struct TemplateInput(Vec<String>);
-
-fn template_input(lines: &[&str], _labels: &[Option<Kind>]) -> TemplateInput {
-    TemplateInput(lines.iter().map(|l| l.to_string()).collect())
-}
-
-fn mark_templates_from(inputs: &[TemplateInput], labels: &mut [Vec<Option<Kind>>]) {
-    let all: Vec<Vec<&str>> = inputs
-        .iter()
-        .map(|t| t.0.iter().map(String::as_str).collect())
-        .collect();
-    boilerplate::mark_templates(&all, labels);
 }
 
 /// Title, boilerplate evidence and clean body of one article. The raw lines are dropped here.

@@ -79,6 +79,11 @@ impl BlobStore {
             self.memory = Vec::new();
             self.file = Some(file);
         } else {
+            if self.memory.capacity() == 0 {
+                // Reserved once (address space only; pages are touched as blobs arrive):
+                // growing by doubling would briefly hold the old and the new buffer.
+                self.memory.reserve_exact(self.budget.max(blob.len()));
+            }
             self.memory.extend_from_slice(blob);
         }
         self.offsets.push(end);
