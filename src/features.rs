@@ -424,11 +424,18 @@ impl Weights {
 
     /// Weights from document frequencies counted while the features were extracted.
     pub fn from_df(df: DocFrequencies) -> Weights {
+        let docs = df.docs as usize;
+        Weights::from_sample(df, docs)
+    }
+
+    /// Weights for a folder of `folder_docs` articles from the document frequencies of a
+    /// sample of them (a word's share of the sample estimates its share of the folder).
+    pub fn from_sample(sample: DocFrequencies, folder_docs: usize) -> Weights {
         let DocFrequencies {
             counts: df,
             docs: n_docs,
-        } = df;
-        let n = n_docs as f32;
+        } = sample;
+        let n = folder_docs.max(n_docs as usize) as f32;
         Weights {
             df,
             n_docs,

@@ -14,6 +14,8 @@ use crate::boilerplate::{self, Kind, Lexicon, TemplateInput};
 use crate::features::{self, ArticleFeatures, DocFrequencies, Language, Weights};
 use crate::ingest::{self, Article, JsonFields, Metadata, Problem};
 use crate::score::{self, PairScore, Params, Prepared, Relation};
+use std::collections::HashMap;
+
 use crate::store::{self, BlobStore, Encoder};
 use crate::{candidates, families};
 
@@ -145,6 +147,13 @@ impl Analysis {
 /// that a batch's text and features stay small next to the memory budget.
 const BATCH_FILES: usize = 2_048;
 
+/// Articles whose features set the folder's word weights: every article of a folder up to
+/// this size (exact weights), a regular sample of a larger one. A word's folder weight moves
+/// with the share of articles using it, which a sample this size measures to within a few
+/// per cent; rare words, which matter most, are rare in the sample too. Keeping the sample
+/// small is what lets a large folder be read once more, not twice, after the boilerplate.
+const WEIGHT_SAMPLE: usize = 20_000;
+
 /// Runs every stage over the articles under `root`.
 ///
 /// Memory stays bounded by streaming: articles are read in batches, twice (once to find
@@ -173,72 +182,110 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         format_args!("{} articles", labels.articles()),
     );
 
-    // Clean bodies and features, one batch at a time, into the feature store.
-    let mut feature_store = BlobStore::new(&spill_dir, store::DEFAULT_MEMORY_BUDGET);
+    // Word weights from a sample of the folder (all of it up to WEIGHT_SAMPLE articles).
+    let total = labels.articles();
+    let stride = total.div_ceil(WEIGHT_SAMPLE).max(1);
+    let mut first_article = Vec::with_capacity(files.len());
+    let mut next = 0;
+    for f in &labels.files {
+        first_article.push(next);
+        next += f.len();
+    }
+    let in_sample = |file: usize, k: usize| (first_article[file] + k) % stride == 0;
+    let sample_files: Vec<usize> = (0..files.len())
+        .filter(|&f| (0..labels.files[f].len()).any(|k| in_sample(f, k)))
+        .collect();
+    let mut sample: HashMap<(usize, usize), (String, ArticleFeatures)> = HashMap::new();
     let mut df = DocFrequencies::default();
-    let mut analysed: Vec<Analysed> = Vec::with_capacity(labels.articles());
-    let mut encoder = Encoder::default();
-    let bar = progress(opts.progress, files.len() as u64, "analysing");
-    let mut io_error = None;
+    let bar = progress(opts.progress, sample_files.len() as u64, "weighing");
     clean_files(
         &files,
+        &sample_files,
+        opts,
+        &lexicon,
+        &labels,
+        &bar,
+        &mut Vec::new(), // the full reading below reports these files' problems
+        |batch| {
+            let done: Vec<((usize, usize), (String, ArticleFeatures))> = batch
+                .into_par_iter()
+                .filter(|&(f, k, _)| in_sample(f, k))
+                .map(|(f, k, c)| ((f, k), (c.article.path, extract_body(&c.body, &lang))))
+                .collect();
+            for (_, (_, feats)) in &done {
+                df.add(feats);
+            }
+            sample.extend(done);
+        },
+    );
+    bar.finish_and_clear();
+    let weights = Weights::from_sample(df, total);
+    clock.done(
+        "weights",
+        format_args!("from {} articles", sample.len()),
+    );
+
+    // Clean bodies, features, scoring forms and candidate signatures, one batch at a time.
+    // Only the scoring forms are kept (in the blob store), and the signatures.
+    let use_index = opts.candidates.uses_index(total);
+    let mut prepared_store = BlobStore::new(&spill_dir, store::DEFAULT_MEMORY_BUDGET);
+    let mut analysed: Vec<Analysed> = Vec::with_capacity(total);
+    let mut signatures = Vec::with_capacity(if use_index { total } else { 0 });
+    let mut kept_features = Vec::new();
+    let mut io_error = None;
+    let bar = progress(opts.progress, files.len() as u64, "analysing");
+    let all_files: Vec<usize> = (0..files.len()).collect();
+    clean_files(
+        &files,
+        &all_files,
         opts,
         &lexicon,
         &labels,
         &bar,
         &mut problems,
         |batch| {
-            let batch: Vec<(Analysed, ArticleFeatures)> = batch
-                .into_par_iter()
-                .map(|c| {
-                    let body: Vec<&str> = c.body.iter().map(String::as_str).collect();
-                    let feats = features::extract(&body, &lang);
-                    let mut a = c.article;
-                    a.words = feats.words;
-                    (a, feats)
+            let batch: Vec<(Cleaned, Option<ArticleFeatures>)> = batch
+                .into_iter()
+                .map(|(f, k, c)| {
+                    let known = sample
+                        .remove(&(f, k))
+                        .filter(|(path, _)| *path == c.article.path)
+                        .map(|(_, feats)| feats);
+                    (c, known)
                 })
                 .collect();
-            df.merge(
-                batch
-                    .par_iter()
-                    .fold(DocFrequencies::default, |mut d, (_, f)| {
-                        d.add(f);
-                        d
-                    })
-                    .reduce(DocFrequencies::default, |mut x, y| {
-                        x.merge(y);
-                        x
-                    }),
-            );
-            for (a, f) in batch {
-                encoder.bytes.clear();
-                f.encode(&mut encoder);
-                if let Err(e) = feature_store.push(&encoder.bytes) {
+            let done: Vec<_> = batch
+                .into_par_iter()
+                .map(|(c, known)| {
+                    let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
+                    let mut a = c.article;
+                    a.words = feats.words;
+                    let sig = use_index.then(|| candidates::signature(&feats, &weights));
+                    let keep = opts.keep_features.then(|| feats.clone());
+                    let mut e = Encoder::default();
+                    Prepared::from_features(feats, &weights).encode(&mut e);
+                    (a, sig, keep, e.bytes)
+                })
+                .collect();
+            for (a, sig, keep, blob) in done {
+                if let Err(e) = prepared_store.push(&blob) {
                     io_error.get_or_insert(e);
                 }
                 analysed.push(a);
+                signatures.extend(sig);
+                kept_features.extend(keep);
             }
         },
     );
     bar.finish_and_clear();
     drop(labels);
     if let Some(e) = io_error {
-        anyhow::bail!("cannot keep features: {e}");
+        anyhow::bail!("cannot keep scoring forms: {e}");
     }
+    let n = analysed.len();
+    let signatures = use_index.then_some(signatures);
     clock.done(
         "features",
-        format_args!("{} MB of features", feature_store.bytes() >> 20),
-    );
-
-    // Weights, scoring forms and candidate signatures.
-    let n = analysed.len();
-    let weights = Weights::from_df(df);
-    let use_index = opts.candidates.uses_index(n);
-    let (prepared_store, signatures, kept_features) =
-        prepare_all(&feature_store, &weights, use_index, opts, &spill_dir)?;
-    drop(feature_store);
-    clock.done(
-        "prepare",
         format_args!("{} MB of scoring forms", prepared_store.bytes() >> 20),
     );
     let mut evidence: Vec<ArticleEvidence> = analysed
@@ -329,53 +376,10 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     })
 }
 
-/// Scoring forms and (for the candidate index) signatures of every article, read from the
-/// feature store one batch at a time.
-fn prepare_all(
-    features: &BlobStore,
-    weights: &Weights,
-    use_index: bool,
-    opts: &Options,
-    spill_dir: &Path,
-) -> anyhow::Result<(
-    BlobStore,
-    Option<Vec<candidates::Signature>>,
-    Vec<ArticleFeatures>,
-)> {
-    let n = features.len();
-    let mut prepared = BlobStore::new(spill_dir, store::DEFAULT_MEMORY_BUDGET);
-    let mut signatures = Vec::with_capacity(if use_index { n } else { 0 });
-    let mut kept = Vec::new();
-    let batch = BATCH_FILES * 4;
-    for start in (0..n).step_by(batch) {
-        let done: Vec<(
-            Vec<u8>,
-            Option<candidates::Signature>,
-            Option<ArticleFeatures>,
-        )> = (start..(start + batch).min(n))
-            .into_par_iter()
-            .map(|id| {
-                let mut buf = Vec::new();
-                features.read(id, &mut buf)?;
-                let f = ArticleFeatures::decode(&buf)?;
-                let sig = use_index.then(|| candidates::signature(&f, weights));
-                let keep = opts.keep_features.then(|| f.clone());
-                let mut e = Encoder { bytes: buf };
-                e.bytes.clear();
-                Prepared::from_features(f, weights).encode(&mut e);
-                Ok((e.bytes, sig, keep))
-            })
-            .collect::<std::io::Result<_>>()
-            .map_err(|e| anyhow::anyhow!("cannot read back features: {e}"))?;
-        for (blob, sig, keep) in done {
-            prepared
-                .push(&blob)
-                .map_err(|e| anyhow::anyhow!("cannot keep scoring forms: {e}"))?;
-            signatures.extend(sig);
-            kept.extend(keep);
-        }
-    }
-    Ok((prepared, use_index.then_some(signatures), kept))
+/// Features of an article's clean body (one paragraph per entry).
+fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
+    let body: Vec<&str> = body.iter().map(String::as_str).collect();
+    features::extract(&body, lang)
 }
 
 /// Scores the proposed pairs (every pair when `pairs` is None) and keeps the related ones.
@@ -478,14 +482,16 @@ pub fn read_and_clean(
     let (labels, mut problems) = label_files(files, opts, &lexicon);
     let mut cleaned = Vec::with_capacity(labels.articles());
     let bar = progress(opts.progress, files.len() as u64, "cleaning");
+    let ids: Vec<usize> = (0..files.len()).collect();
     clean_files(
         files,
+        &ids,
         opts,
         &lexicon,
         &labels,
         &bar,
         &mut problems,
-        |batch| cleaned.extend(batch),
+        |batch| cleaned.extend(batch.into_iter().map(|(_, _, c)| c)),
     );
     bar.finish_and_clear();
     Ok((cleaned, problems))
@@ -585,25 +591,27 @@ fn label_files(
     (Labels { files }, problems)
 }
 
-/// Second reading, one batch of files at a time: each article cleaned with its labels from
-/// the first reading; `sink` gets every batch in article order.
+/// Second reading, one batch of the files `ids` at a time: each article cleaned with its
+/// labels from the first reading; `sink` gets every batch in order, each article with its
+/// file's index and its own index in the file.
 #[allow(clippy::too_many_arguments)]
 fn clean_files(
     files: &[(PathBuf, PathBuf)],
+    ids: &[usize],
     opts: &Options,
     lexicon: &Lexicon,
     labels: &Labels,
     bar: &ProgressBar,
     problems: &mut Vec<Problem>,
-    mut sink: impl FnMut(Vec<Cleaned>),
+    mut sink: impl FnMut(Vec<(usize, usize, Cleaned)>),
 ) {
-    for (b, batch) in files.chunks(BATCH_FILES).enumerate() {
-        let done: Vec<(Vec<Cleaned>, Option<Problem>)> = batch
+    for batch in ids.chunks(BATCH_FILES) {
+        let done: Vec<(Vec<(usize, usize, Cleaned)>, Option<Problem>)> = batch
             .par_iter()
-            .enumerate()
-            .map(|(k, (root, f))| {
-                let known = &labels.files[b * BATCH_FILES + k];
-                let (articles, _) = ingest::read_file(root, f, &opts.json_fields);
+            .map(|&f| {
+                let (root, file) = &files[f];
+                let known = &labels.files[f];
+                let (articles, _) = ingest::read_file(root, file, &opts.json_fields);
                 // A file changed between the two readings (a scraper still writing) keeps
                 // its rule labels; templates found in the first reading cannot be mapped.
                 let changed = articles.len() != known.len()
@@ -612,19 +620,19 @@ fn clean_files(
                         .zip(known)
                         .any(|(a, l)| a.lines.len() != l.len());
                 let problem = changed.then(|| Problem {
-                    path: ingest::relative_path(root, f),
+                    path: ingest::relative_path(root, file),
                     message: "changed while being scanned; templates not applied".into(),
                 });
                 let cleaned = articles
                     .into_iter()
                     .enumerate()
-                    .map(|(i, a)| {
+                    .map(|(k, a)| {
                         let l = if changed {
                             label_article(&a, lexicon)
                         } else {
-                            known[i].clone()
+                            known[k].clone()
                         };
-                        clean_article(a, &l)
+                        (f, k, clean_article(a, &l))
                     })
                     .collect();
                 bar.inc(1);
