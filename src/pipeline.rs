@@ -191,7 +191,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         first_article.push(next);
         next += f.len();
     }
-    let in_sample = |file: usize, k: usize| (first_article[file] + k) % stride == 0;
+    let in_sample = |file: usize, k: usize| (first_article[file] + k).is_multiple_of(stride);
     let sample_files: Vec<usize> = (0..files.len())
         .filter(|&f| (0..labels.files[f].len()).any(|k| in_sample(f, k)))
         .collect();
@@ -591,6 +591,9 @@ fn label_files(
     (Labels { files }, problems)
 }
 
+/// A cleaned article with the index of its file and its index in the file.
+type Placed = (usize, usize, Cleaned);
+
 /// Second reading, one batch of the files `ids` at a time: each article cleaned with its
 /// labels from the first reading; `sink` gets every batch in order, each article with its
 /// file's index and its own index in the file.
@@ -603,10 +606,10 @@ fn clean_files(
     labels: &Labels,
     bar: &ProgressBar,
     problems: &mut Vec<Problem>,
-    mut sink: impl FnMut(Vec<(usize, usize, Cleaned)>),
+    mut sink: impl FnMut(Vec<Placed>),
 ) {
     for batch in ids.chunks(BATCH_FILES) {
-        let done: Vec<(Vec<(usize, usize, Cleaned)>, Option<Problem>)> = batch
+        let done: Vec<(Vec<Placed>, Option<Problem>)> = batch
             .par_iter()
             .map(|&f| {
                 let (root, file) = &files[f];
