@@ -175,55 +175,37 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
 
     // Boilerplate: line labels, then templates across the whole folder.
-    let (labels, mut problems) = label_files(&files, opts, &lexicon);
+    let (reading, mut problems) = read_files(&files, opts, &lexicon, &spill_dir)?;
     problems.splice(0..0, found.problems);
     clock.done(
         "boilerplate",
-        format_args!("{} articles", labels.articles()),
+        format_args!(
+            "{} articles, {} MB kept",
+            reading.labels.len(),
+            reading.articles.bytes() >> 20
+        ),
     );
 
     // Word weights from a sample of the folder (all of it up to WEIGHT_SAMPLE articles).
-    let total = labels.articles();
+    let total = reading.labels.len();
     let stride = total.div_ceil(WEIGHT_SAMPLE).max(1);
-    let mut first_article = Vec::with_capacity(files.len());
-    let mut next = 0;
-    for f in &labels.files {
-        first_article.push(next);
-        next += f.len();
-    }
-    let in_sample = |file: usize, k: usize| (first_article[file] + k).is_multiple_of(stride);
-    let sample_files: Vec<usize> = (0..files.len())
-        .filter(|&f| (0..labels.files[f].len()).any(|k| in_sample(f, k)))
-        .collect();
-    let mut sample: HashMap<(usize, usize), (String, ArticleFeatures)> = HashMap::new();
+    let sample_ids: Vec<usize> = (0..total).step_by(stride).collect();
+    let mut sample: HashMap<usize, ArticleFeatures> = HashMap::new();
     let mut df = DocFrequencies::default();
-    let bar = progress(opts.progress, sample_files.len() as u64, "weighing");
-    clean_files(
-        &files,
-        &sample_files,
-        opts,
-        &lexicon,
-        &labels,
-        &bar,
-        &mut Vec::new(), // the full reading below reports these files' problems
-        |batch| {
-            let done: Vec<((usize, usize), (String, ArticleFeatures))> = batch
-                .into_par_iter()
-                .filter(|&(f, k, _)| in_sample(f, k))
-                .map(|(f, k, c)| ((f, k), (c.article.path, extract_body(&c.body, &lang))))
-                .collect();
-            for (_, (_, feats)) in &done {
-                df.add(feats);
-            }
-            sample.extend(done);
-        },
-    );
+    let bar = progress(opts.progress, sample_ids.len() as u64, "weighing");
+    clean_articles(&reading, &sample_ids, &bar, |batch| {
+        let done: Vec<(usize, ArticleFeatures)> = batch
+            .into_par_iter()
+            .map(|(id, c)| (id, extract_body(&c.body, &lang)))
+            .collect();
+        for (_, feats) in &done {
+            df.add(feats);
+        }
+        sample.extend(done);
+    })?;
     bar.finish_and_clear();
     let weights = Weights::from_sample(df, total);
-    clock.done(
-        "weights",
-        format_args!("from {} articles", sample.len()),
-    );
+    clock.done("weights", format_args!("from {} articles", sample.len()));
 
     // Clean bodies, features, scoring forms and candidate signatures, one batch at a time.
     // Only the scoring forms are kept (in the blob store), and the signatures.
@@ -233,53 +215,38 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let mut signatures = Vec::with_capacity(if use_index { total } else { 0 });
     let mut kept_features = Vec::new();
     let mut io_error = None;
-    let bar = progress(opts.progress, files.len() as u64, "analysing");
-    let all_files: Vec<usize> = (0..files.len()).collect();
-    clean_files(
-        &files,
-        &all_files,
-        opts,
-        &lexicon,
-        &labels,
-        &bar,
-        &mut problems,
-        |batch| {
-            let batch: Vec<(Cleaned, Option<ArticleFeatures>)> = batch
-                .into_iter()
-                .map(|(f, k, c)| {
-                    let known = sample
-                        .remove(&(f, k))
-                        .filter(|(path, _)| *path == c.article.path)
-                        .map(|(_, feats)| feats);
-                    (c, known)
-                })
-                .collect();
-            let done: Vec<_> = batch
-                .into_par_iter()
-                .map(|(c, known)| {
-                    let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
-                    let mut a = c.article;
-                    a.words = feats.words;
-                    let sig = use_index.then(|| candidates::signature(&feats, &weights));
-                    let keep = opts.keep_features.then(|| feats.clone());
-                    let mut e = Encoder::default();
-                    Prepared::from_features(feats, &weights).encode(&mut e);
-                    (a, sig, keep, e.bytes)
-                })
-                .collect();
-            for (a, sig, keep, blob) in done {
-                if let Err(e) = prepared_store.push(&blob) {
-                    io_error.get_or_insert(e);
-                }
-                analysed.push(a);
-                signatures.extend(sig);
-                kept_features.extend(keep);
+    let bar = progress(opts.progress, total as u64, "analysing");
+    let all: Vec<usize> = (0..total).collect();
+    clean_articles(&reading, &all, &bar, |batch| {
+        let batch: Vec<(Cleaned, Option<ArticleFeatures>)> = batch
+            .into_iter()
+            .map(|(id, c)| (c, sample.remove(&id)))
+            .collect();
+        let done: Vec<_> = batch
+            .into_par_iter()
+            .map(|(c, known)| {
+                let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
+                let mut a = c.article;
+                a.words = feats.words;
+                let sig = use_index.then(|| candidates::signature(&feats, &weights));
+                let keep = opts.keep_features.then(|| feats.clone());
+                let mut e = Encoder::default();
+                Prepared::from_features(feats, &weights).encode(&mut e);
+                (a, sig, keep, e.bytes)
+            })
+            .collect();
+        for (a, sig, keep, blob) in done {
+            if let Err(e) = prepared_store.push(&blob) {
+                io_error.get_or_insert(e);
             }
-        },
-    );
+            analysed.push(a);
+            signatures.extend(sig);
+            kept_features.extend(keep);
+        }
+    })?;
     bar.finish_and_clear();
-    drop(labels);
-    if let Some(e) = io_error {
+    drop(reading);
+    if let Some(e) = io_error.or_else(|| prepared_store.seal().err()) {
         anyhow::bail!("cannot keep scoring forms: {e}");
     }
     let n = analysed.len();
@@ -479,20 +446,14 @@ pub fn read_and_clean(
     opts: &Options,
 ) -> anyhow::Result<(Vec<Cleaned>, Vec<Problem>)> {
     let lexicon = load_lexicon(opts)?;
-    let (labels, mut problems) = label_files(files, opts, &lexicon);
-    let mut cleaned = Vec::with_capacity(labels.articles());
-    let bar = progress(opts.progress, files.len() as u64, "cleaning");
-    let ids: Vec<usize> = (0..files.len()).collect();
-    clean_files(
-        files,
-        &ids,
-        opts,
-        &lexicon,
-        &labels,
-        &bar,
-        &mut problems,
-        |batch| cleaned.extend(batch.into_iter().map(|(_, _, c)| c)),
-    );
+    let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let (reading, problems) = read_files(files, opts, &lexicon, &spill_dir)?;
+    let mut cleaned = Vec::with_capacity(reading.labels.len());
+    let bar = progress(opts.progress, reading.labels.len() as u64, "cleaning");
+    let ids: Vec<usize> = (0..reading.labels.len()).collect();
+    clean_articles(&reading, &ids, &bar, |batch| {
+        cleaned.extend(batch.into_iter().map(|(_, c)| c))
+    })?;
     bar.finish_and_clear();
     Ok((cleaned, problems))
 }
@@ -508,16 +469,11 @@ fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
     Ok(lexicon)
 }
 
-/// Boilerplate labels of every line of every article, from the first reading.
-struct Labels {
-    /// Per file, per article in the file, per line.
-    files: Vec<Vec<Vec<Option<Kind>>>>,
-}
-
-impl Labels {
-    fn articles(&self) -> usize {
-        self.files.iter().map(Vec::len).sum()
-    }
+/// What the first reading keeps of every article: the article itself (in a blob store, so
+/// the second pass need not read the files again) and its line labels.
+struct Reading {
+    articles: BlobStore,
+    labels: Vec<Vec<Option<Kind>>>,
 }
 
 /// Line labels of one article from the rules alone (lexicon, line shape, the HTML
@@ -535,25 +491,26 @@ fn label_article(a: &Article, lexicon: &Lexicon) -> Vec<Option<Kind>> {
     l
 }
 
-/// One article after the first reading: its line labels and what template detection needs.
-type Labelled = (Vec<Option<Kind>>, TemplateInput);
-
-/// First reading: every article's line labels, then templates across all of them. Only the
-/// labels and a text-free template summary are kept of each article.
-fn label_files(
+/// First reading: every article's line labels, then templates across all of them. Each
+/// article goes to the blob store as read; only its labels and a text-free template summary
+/// stay in memory.
+fn read_files(
     files: &[(PathBuf, PathBuf)],
     opts: &Options,
     lexicon: &Lexicon,
-) -> (Labels, Vec<Problem>) {
+    spill_dir: &Path,
+) -> anyhow::Result<(Reading, Vec<Problem>)> {
     let bar = progress(opts.progress, files.len() as u64, "reading");
     let mut problems = Vec::new();
-    let mut per_file: Vec<Vec<Labelled>> = Vec::with_capacity(files.len());
+    let mut articles = BlobStore::new(spill_dir, store::DEFAULT_MEMORY_BUDGET);
+    let mut labels = Vec::new();
+    let mut inputs: Vec<TemplateInput> = Vec::new();
     for batch in files.chunks(BATCH_FILES) {
-        let read: Vec<(Vec<Labelled>, Vec<Problem>)> = batch
+        let read: Vec<(Vec<FirstReading>, Vec<Problem>)> = batch
             .par_iter()
             .map(|(root, f)| {
-                let (articles, mut probs) = ingest::read_file(root, f, &opts.json_fields);
-                let labelled = articles
+                let (found, mut probs) = ingest::read_file(root, f, &opts.json_fields);
+                let done = found
                     .iter()
                     .map(|a| {
                         if a.invalid_utf8 {
@@ -565,90 +522,67 @@ fn label_files(
                         let l = label_article(a, lexicon);
                         let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
                         let t = boilerplate::template_input(&lines, &l);
-                        (l, t)
+                        let mut e = Encoder::default();
+                        a.encode(&mut e);
+                        (e.bytes, l, t)
                     })
                     .collect();
                 bar.inc(1);
-                (labelled, probs)
+                (done, probs)
             })
             .collect();
-        for (labelled, probs) in read {
-            per_file.push(labelled);
+        for (done, probs) in read {
+            for (blob, l, t) in done {
+                articles
+                    .push(&blob)
+                    .map_err(|e| anyhow::anyhow!("cannot keep articles: {e}"))?;
+                labels.push(l);
+                inputs.push(t);
+            }
             problems.extend(probs);
         }
     }
+    articles
+        .seal()
+        .map_err(|e| anyhow::anyhow!("cannot keep articles: {e}"))?;
     bar.finish_and_clear();
-    let counts: Vec<usize> = per_file.iter().map(Vec::len).collect();
-    let (mut labels, inputs): (Vec<Vec<Option<Kind>>>, Vec<TemplateInput>) =
-        per_file.into_iter().flatten().unzip();
     boilerplate::mark_templates_from(&inputs, &mut labels);
-    drop(inputs);
-    let mut rest = labels.into_iter();
-    let files = counts
-        .iter()
-        .map(|&c| rest.by_ref().take(c).collect())
-        .collect();
-    (Labels { files }, problems)
+    Ok((Reading { articles, labels }, problems))
 }
 
-/// A cleaned article with the index of its file and its index in the file.
-type Placed = (usize, usize, Cleaned);
+/// One article after the first reading: its blob, its line labels, and what template
+/// detection needs.
+type FirstReading = (Vec<u8>, Vec<Option<Kind>>, TemplateInput);
 
-/// Second reading, one batch of the files `ids` at a time: each article cleaned with its
-/// labels from the first reading; `sink` gets every batch in order, each article with its
-/// file's index and its own index in the file.
-#[allow(clippy::too_many_arguments)]
-fn clean_files(
-    files: &[(PathBuf, PathBuf)],
+/// Articles handled together in one parallel batch of the second pass.
+const BATCH_ARTICLES: usize = 4_096;
+
+/// Second pass over the articles `ids` (in order), one batch at a time: each article taken
+/// from the blob store and cleaned with its labels; `sink` gets every batch in order, each
+/// article with its id.
+fn clean_articles(
+    reading: &Reading,
     ids: &[usize],
-    opts: &Options,
-    lexicon: &Lexicon,
-    labels: &Labels,
     bar: &ProgressBar,
-    problems: &mut Vec<Problem>,
-    mut sink: impl FnMut(Vec<Placed>),
-) {
-    for batch in ids.chunks(BATCH_FILES) {
-        let done: Vec<(Vec<Placed>, Option<Problem>)> = batch
+    mut sink: impl FnMut(Vec<(usize, Cleaned)>),
+) -> anyhow::Result<()> {
+    for batch in ids.chunks(BATCH_ARTICLES) {
+        let done: Vec<(usize, Cleaned)> = batch
             .par_iter()
-            .map(|&f| {
-                let (root, file) = &files[f];
-                let known = &labels.files[f];
-                let (articles, _) = ingest::read_file(root, file, &opts.json_fields);
-                // A file changed between the two readings (a scraper still writing) keeps
-                // its rule labels; templates found in the first reading cannot be mapped.
-                let changed = articles.len() != known.len()
-                    || articles
-                        .iter()
-                        .zip(known)
-                        .any(|(a, l)| a.lines.len() != l.len());
-                let problem = changed.then(|| Problem {
-                    path: ingest::relative_path(root, file),
-                    message: "changed while being scanned; templates not applied".into(),
-                });
-                let cleaned = articles
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, a)| {
-                        let l = if changed {
-                            label_article(&a, lexicon)
-                        } else {
-                            known[k].clone()
-                        };
-                        (f, k, clean_article(a, &l))
-                    })
-                    .collect();
+            .map(|&id| {
+                let mut buf = Vec::new();
+                let a = reading
+                    .articles
+                    .read(id, &mut buf)
+                    .and_then(|_| Article::decode(&buf))
+                    .map_err(|e| anyhow::anyhow!("cannot read back article {id}: {e}"))?;
                 bar.inc(1);
-                (cleaned, problem)
+                Ok((id, clean_article(a, &reading.labels[id])))
             })
-            .collect();
-        let mut out = Vec::new();
-        for (cleaned, problem) in done {
-            out.extend(cleaned);
-            problems.extend(problem);
-        }
-        sink(out);
+            .collect::<anyhow::Result<_>>()?;
+        sink(done);
     }
+    Ok(())
 }
 
 /// Title, boilerplate evidence and clean body of one article. The raw lines are dropped here.

@@ -12,7 +12,7 @@
 //! a killed run leaves nothing behind.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Bytes a store keeps in memory before moving to a temporary file.
@@ -23,7 +23,9 @@ pub struct BlobStore {
     /// Start of each blob, plus the end of the last one.
     offsets: Vec<u64>,
     memory: Vec<u8>,
-    file: Option<File>,
+    /// Buffered: a million small appends must not be a million system calls. Flushed by
+    /// [`BlobStore::seal`] before anything is read back.
+    file: Option<BufWriter<File>>,
     /// Where the temporary file goes.
     dir: PathBuf,
     budget: usize,
@@ -65,7 +67,7 @@ impl BlobStore {
         if let Some(file) = &mut self.file {
             file.write_all(blob)?;
         } else if self.memory.len() + blob.len() > self.budget {
-            let mut file = tempfile::tempfile_in(&self.dir).map_err(|e| {
+            let file = tempfile::tempfile_in(&self.dir).map_err(|e| {
                 io::Error::new(
                     e.kind(),
                     format!(
@@ -74,6 +76,7 @@ impl BlobStore {
                     ),
                 )
             })?;
+            let mut file = BufWriter::with_capacity(1 << 20, file);
             file.write_all(&self.memory)?;
             file.write_all(blob)?;
             self.memory = Vec::new();
@@ -90,7 +93,15 @@ impl BlobStore {
         Ok(())
     }
 
-    /// Reads blob `id` into `buf` (replacing its contents).
+    /// Ends writing: everything pushed can be read back from here on.
+    pub fn seal(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads blob `id` into `buf` (replacing its contents). Call [`BlobStore::seal`] first.
     pub fn read(&self, id: usize, buf: &mut Vec<u8>) -> io::Result<()> {
         let (start, end) = match (self.offsets.get(id), self.offsets.get(id + 1)) {
             (Some(&s), Some(&e)) => (s, e),
@@ -106,7 +117,7 @@ impl BlobStore {
             None => buf.extend_from_slice(&self.memory[start as usize..end as usize]),
             Some(file) => {
                 buf.resize((end - start) as usize, 0);
-                read_exact_at(file, buf, start)?;
+                read_exact_at(file.get_ref(), buf, start)?;
             }
         }
         Ok(())
@@ -159,6 +170,19 @@ impl Encoder {
             n += 1;
         }
         self.bytes[at..at + 4].copy_from_slice(&n.to_le_bytes());
+    }
+
+    pub fn str(&mut self, x: &str) {
+        self.u32(x.len() as u32);
+        self.bytes.extend_from_slice(x.as_bytes());
+    }
+
+    /// An optional string: a presence byte, then the string.
+    pub fn opt_str(&mut self, x: Option<&str>) {
+        self.bytes.push(u8::from(x.is_some()));
+        if let Some(x) = x {
+            self.str(x);
+        }
     }
 
     pub fn u32s(&mut self, xs: impl IntoIterator<Item = u32>) {
@@ -217,6 +241,19 @@ impl<'a> Decoder<'a> {
         Ok((n, bytes))
     }
 
+    pub fn string(&mut self) -> io::Result<String> {
+        let (_, b) = self.count(1)?;
+        String::from_utf8(b.to_vec())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "blob string not UTF-8"))
+    }
+
+    pub fn opt_string(&mut self) -> io::Result<Option<String>> {
+        match self.take(1)?[0] {
+            0 => Ok(None),
+            _ => self.string().map(Some),
+        }
+    }
+
     pub fn u32s(&mut self) -> io::Result<Vec<u32>> {
         let (_, b) = self.count(4)?;
         Ok(b.chunks_exact(4)
@@ -269,6 +306,7 @@ mod tests {
         store.push(b"klmnopq").expect("push"); // over budget: moves to a file
         assert!(!store.in_memory());
         store.push(b"").expect("push");
+        store.seal().expect("seal");
         let mut buf = Vec::new();
         for (id, want) in [&b"abcd"[..], b"efghij", b"klmnopq", b""]
             .iter()
@@ -289,12 +327,18 @@ mod tests {
         e.u32s([1u32, 2, 3]);
         e.u16s([9u16]);
         e.u64s([u64::MAX]);
+        e.str("héllo");
+        e.opt_str(None);
+        e.opt_str(Some(""));
         let mut d = Decoder::new(&e.bytes);
         assert_eq!(d.u32().expect("u32"), 7);
         assert_eq!(d.f32().expect("f32"), 1.5);
         assert_eq!(d.u32s().expect("u32s"), vec![1, 2, 3]);
         assert_eq!(d.u16s().expect("u16s"), vec![9]);
         assert_eq!(d.u64s().expect("u64s"), vec![u64::MAX]);
+        assert_eq!(d.string().expect("str"), "héllo");
+        assert_eq!(d.opt_string().expect("none"), None);
+        assert_eq!(d.opt_string().expect("some"), Some(String::new()));
         d.finish().expect("all read");
         let cut = &e.bytes[..e.bytes.len() - 3];
         let mut d = Decoder::new(cut);
@@ -302,6 +346,9 @@ mod tests {
         d.f32().expect("f32");
         d.u32s().expect("u32s");
         d.u16s().expect("u16s");
-        assert!(d.u64s().is_err());
+        d.u64s().expect("u64s");
+        d.string().expect("str");
+        d.opt_string().expect("none");
+        assert!(d.opt_string().is_err(), "a cut string is an error, not a panic");
     }
 }

@@ -7,6 +7,8 @@
 //! file; line numbers in an [`Article`] are the file's own (1-based) line numbers.
 
 use std::fs;
+
+use crate::store::{Decoder, Encoder};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -81,6 +83,71 @@ pub struct Article {
     pub invalid_utf8: bool,
     pub bytes: u64,
 }
+
+impl Article {
+    /// Writes the article as a blob (see [`crate::store`]): the pipeline keeps what it read
+    /// in a blob store between its two passes instead of reading every file twice (a million
+    /// small files do not stay in the page cache).
+    pub fn encode(&self, e: &mut Encoder) {
+        e.str(&self.path);
+        e.u32(self.lines.len() as u32);
+        for l in &self.lines {
+            e.str(l);
+        }
+        for field in [
+            &self.meta.title,
+            &self.meta.date,
+            &self.meta.url,
+            &self.meta.author,
+            &self.meta.source_credit,
+            &self.meta.credited_url,
+        ] {
+            e.opt_str(field.as_deref());
+        }
+        e.u32(FORMATS.iter().position(|&f| f == self.format).unwrap_or(0) as u32);
+        e.u32s(self.outside_body.iter().map(|&b| u32::from(b)));
+        e.u32(u32::from(self.invalid_utf8));
+        e.u32s([(self.bytes >> 32) as u32, self.bytes as u32]);
+    }
+
+    pub fn decode(blob: &[u8]) -> std::io::Result<Article> {
+        let mut d = Decoder::new(blob);
+        let path = d.string()?;
+        let n = d.u32()? as usize;
+        let mut lines = Vec::with_capacity(n.min(blob.len()));
+        for _ in 0..n {
+            lines.push(d.string()?);
+        }
+        let meta = Metadata {
+            title: d.opt_string()?,
+            date: d.opt_string()?,
+            url: d.opt_string()?,
+            author: d.opt_string()?,
+            source_credit: d.opt_string()?,
+            credited_url: d.opt_string()?,
+        };
+        let format = FORMATS.get(d.u32()? as usize).copied().unwrap_or(FORMATS[0]);
+        let outside_body = d.u32s()?.into_iter().map(|b| b != 0).collect();
+        let invalid_utf8 = d.u32()? != 0;
+        let bytes = match d.u32s()?[..] {
+            [hi, lo] => u64::from(hi) << 32 | u64::from(lo),
+            _ => 0,
+        };
+        d.finish()?;
+        Ok(Article {
+            path,
+            lines,
+            meta,
+            format,
+            outside_body,
+            invalid_utf8,
+            bytes,
+        })
+    }
+}
+
+/// Input format names, as [`Article::format`] holds them.
+const FORMATS: [&str; 3] = ["txt", "html", "jsonl"];
 
 /// Metadata found in the text itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
