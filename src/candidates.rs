@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::features::{self, ArticleFeatures, IdBuild, Term, Weights};
+use crate::store::{Decoder, Encoder};
 
 /// Below this many articles every pair is scored.
 pub const AUTO_ALL_PAIRS_BELOW: usize = 2_000;
@@ -91,6 +92,25 @@ pub struct Signature {
     /// Per sentence holding two or more kept tokens (names, numbers), the hash of its two
     /// heaviest: a fact as a rewrite keeps it, whatever the wording around it. Sorted, unique.
     pub facts: Vec<u32>,
+}
+
+impl Signature {
+    pub fn encode(&self, e: &mut Encoder) {
+        e.u32s(self.terms.iter().copied());
+        e.u32s(self.shingles.iter().copied());
+        e.u32s(self.facts.iter().copied());
+    }
+
+    pub fn decode(blob: &[u8]) -> std::io::Result<Signature> {
+        let mut d = Decoder::new(blob);
+        let sig = Signature {
+            terms: d.u32s()?,
+            shingles: d.u32s()?,
+            facts: d.u32s()?,
+        };
+        d.finish()?;
+        Ok(sig)
+    }
 }
 
 /// The signature of one article: its heaviest terms by [`Weights`] (rare in English and not
@@ -176,6 +196,70 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// The pairs [`propose`] would give that involve at least one article with `fresh[i]` set,
+/// sorted: what an incremental run compares, without the cost of the pairs among old
+/// articles (already scored by earlier runs).
+pub fn propose_involving(signatures: &[Signature], fresh: &[bool]) -> Vec<(u32, u32)> {
+    let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
+    let terms = postings(signatures.par_iter().map(|s| &s.terms));
+    let shingles = postings(signatures.par_iter().map(|s| &s.shingles));
+    let facts = postings(signatures.par_iter().map(|s| &s.facts));
+    let new: Vec<u32> = (0..signatures.len() as u32)
+        .filter(|&i| fresh.get(i as usize).copied().unwrap_or(false))
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = new
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let sig = &signatures[i as usize];
+            let mut out = Vec::new();
+            for (keys, index, min) in [
+                (&sig.terms, &terms, MIN_SHARED_TERMS),
+                (&sig.shingles, &shingles, MIN_SHARED_SHINGLES),
+                (&sig.facts, &facts, MIN_SHARED_FACTS),
+            ] {
+                // Later partners as propose finds them from i, and earlier ones as propose
+                // finds i from them.
+                out.extend(shared_at_least(keys, index, i, min, cap, window));
+                out.extend(shared_before(keys, index, i, min, cap, window));
+            }
+            out
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Pairs `(h, i)`, `h < i`, that [`shared_at_least`] run from `h` would give.
+fn shared_before(
+    keys: &[u32],
+    index: &Postings,
+    i: u32,
+    min: u32,
+    cap: usize,
+    window: usize,
+) -> Vec<(u32, u32)> {
+    let mut partners: Vec<u32> = Vec::new();
+    for list in keys.iter().filter_map(|k| index.get(k)) {
+        let at = match list.binary_search(&i) {
+            Ok(p) | Err(p) => p,
+        };
+        let before = &list[..at];
+        let take = if list.len() <= cap {
+            before.len()
+        } else {
+            window
+        };
+        partners.extend_from_slice(&before[before.len() - take.min(before.len())..]);
+    }
+    partners.sort_unstable();
+    partners
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() as u32 >= min)
+        .map(|run| (run[0], i))
+        .collect()
 }
 
 /// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`: every later
@@ -341,6 +425,43 @@ mod tests {
             "the story and the library notices are never proposed together"
         );
         assert!(pairs.len() < 200 * 20, "cost stays linear: {}", pairs.len());
+    }
+
+    #[test]
+    fn pairs_involving_new_articles_are_those_propose_gives() {
+        let lang = Language::english();
+        let story = "Harbour master Lena Vasquez closed the north pier in Port Ellis on Tuesday after inspectors found cracks in three concrete pillars. Repairs will cost about 2.4 million krona, said Vasquez.";
+        let docs: Vec<ArticleFeatures> = (0..150)
+            .map(|k| {
+                if k % 3 == 0 {
+                    extract(&[story], &lang)
+                } else {
+                    let t = format!("Volunteer group {k} catalogued {} donated books in Dunmore library number {} during the spring fair.", k * 13, k * 7);
+                    extract(&[&t], &lang)
+                }
+            })
+            .collect();
+        let w = Weights::from_articles(&docs);
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let all = propose(&sigs);
+        let fresh: Vec<bool> = (0..150).map(|k| k % 7 == 0).collect();
+        let want: Vec<(u32, u32)> = all
+            .iter()
+            .copied()
+            .filter(|&(a, b)| fresh[a as usize] || fresh[b as usize])
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(propose_involving(&sigs, &fresh), want);
+    }
+
+    #[test]
+    fn signatures_round_trip() {
+        let lang = Language::english();
+        let f = extract(&["Harbour master Lena Vasquez said 2.4 million krona would be spent in Port Ellis."], &lang);
+        let sig = signature(&f, &Weights::from_articles([&f]));
+        let mut e = Encoder::default();
+        sig.encode(&mut e);
+        assert_eq!(Signature::decode(&e.bytes).expect("decodes"), sig);
     }
 
     #[test]

@@ -16,5 +16,6 @@ pub mod ingest;
 pub mod pipeline;
 pub mod report;
 pub mod score;
+pub mod state;
 pub mod store;
 pub mod text;

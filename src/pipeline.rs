@@ -104,6 +104,101 @@ pub struct Analysed {
     pub copied_from: Option<u32>,
 }
 
+impl Analysed {
+    /// Writes what a persistent state keeps of an article's report row (family and role are
+    /// decided anew every run).
+    pub fn encode(&self, e: &mut Encoder) {
+        e.str(&self.path);
+        e.str(self.format);
+        for field in [
+            &self.meta.title,
+            &self.meta.date,
+            &self.meta.url,
+            &self.meta.author,
+            &self.meta.source_credit,
+            &self.meta.credited_url,
+        ] {
+            e.opt_str(field.as_deref());
+        }
+        e.u32(u32::from(self.invalid_utf8));
+        e.u32(self.words);
+        e.u32(self.boilerplate.len() as u32);
+        for b in &self.boilerplate {
+            e.u32(b.line as u32);
+            e.u32(Kind::ALL.iter().position(|&k| k == b.kind).unwrap_or(0) as u32);
+            e.str(&b.text);
+        }
+        let m = self.marks;
+        e.u32s(
+            [
+                m.credits_other_site,
+                m.bare_source_line,
+                m.read_more,
+                m.related_links,
+                m.share_bar,
+                m.author_bio,
+            ]
+            .map(u32::from),
+        );
+    }
+
+    pub fn decode(blob: &[u8]) -> std::io::Result<Analysed> {
+        let mut d = store::Decoder::new(blob);
+        let path = d.string()?;
+        let format = match d.string()?.as_str() {
+            "html" => "html",
+            "jsonl" => "jsonl",
+            _ => "txt",
+        };
+        let meta = Metadata {
+            title: d.opt_string()?,
+            date: d.opt_string()?,
+            url: d.opt_string()?,
+            author: d.opt_string()?,
+            source_credit: d.opt_string()?,
+            credited_url: d.opt_string()?,
+        };
+        let invalid_utf8 = d.u32()? != 0;
+        let words = d.u32()?;
+        let n = d.u32()? as usize;
+        let mut boilerplate = Vec::with_capacity(n.min(blob.len()));
+        for _ in 0..n {
+            let line = d.u32()? as usize;
+            let kind = Kind::ALL
+                .get(d.u32()? as usize)
+                .copied()
+                .unwrap_or(Kind::Template);
+            boilerplate.push(BoilerplateLine {
+                line,
+                kind,
+                text: d.string()?,
+            });
+        }
+        let m = d.u32s()?;
+        let flag = |k: usize| m.get(k).is_some_and(|&x| x != 0);
+        d.finish()?;
+        Ok(Analysed {
+            path,
+            format,
+            meta,
+            invalid_utf8,
+            words,
+            boilerplate,
+            marks: PageMarks {
+                credits_other_site: flag(0),
+                bare_source_line: flag(1),
+                read_more: flag(2),
+                related_links: flag(3),
+                share_bar: flag(4),
+                author_bio: flag(5),
+            },
+            family: None,
+            role: Role::Independent,
+            copied_from: None,
+        })
+    }
+}
+
 /// A scored pair with the direction decided for copies.
 #[derive(Debug, Clone)]
 pub struct Pair {
@@ -249,12 +344,38 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     if let Some(e) = io_error.or_else(|| prepared_store.seal().err()) {
         anyhow::bail!("cannot keep scoring forms: {e}");
     }
-    let n = analysed.len();
     let signatures = use_index.then_some(signatures);
     clock.done(
         "features",
         format_args!("{} MB of scoring forms", prepared_store.bytes() >> 20),
     );
+    // Candidates and pair scoring.
+    let pairs: Option<Vec<(u32, u32)>> = signatures.map(|sigs| candidates::propose(&sigs));
+    if let Some(p) = &pairs {
+        clock.done("candidates", format_args!("{} pairs", p.len()));
+    }
+    let (mut scored, total) = score_pairs(&prepared_store, pairs, opts)?;
+    scored.sort_by_key(|p| (p.a, p.b));
+    clock.done("score", format_args!("{} related pairs", scored.len()));
+
+    let mut analysis = assemble(analysed, scored);
+    analysis.root = root.to_path_buf();
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    analysis.problems = problems;
+    analysis.skipped_other = found.skipped_other;
+    analysis.pairs_scored = total;
+    analysis.features = kept_features;
+    clock.done(
+        "families",
+        format_args!("{} families", analysis.families.len()),
+    );
+    Ok(analysis)
+}
+
+/// Families and attribution over scored pairs (sorted by (a, b), related pairs only): the
+/// last stages, shared by a full scan and an incremental one.
+pub fn assemble(mut analysed: Vec<Analysed>, scored: Vec<PairScore>) -> Analysis {
+    let n = analysed.len();
     let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
         .map(|a| ArticleEvidence {
@@ -266,16 +387,6 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         })
         .collect();
 
-    // Candidates and pair scoring.
-    let pairs: Option<Vec<(u32, u32)>> = signatures.map(|sigs| candidates::propose(&sigs));
-    if let Some(p) = &pairs {
-        clock.done("candidates", format_args!("{} pairs", p.len()));
-    }
-    let (mut scored, total) = score_pairs(&prepared_store, pairs, opts)?;
-    scored.sort_by_key(|p| (p.a, p.b));
-    clock.done("score", format_args!("{} related pairs", scored.len()));
-
-    // Families and attribution.
     for i in composites(n, &scored) {
         evidence[i].composite = true;
     }
@@ -329,18 +440,12 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
         fams.push(Family { members, origin });
     }
 
-    problems.sort_by(|a, b| a.path.cmp(&b.path));
-    clock.done("families", format_args!("{} families", fams.len()));
-    Ok(Analysis {
-        root: root.to_path_buf(),
+    Analysis {
         articles: analysed,
         pairs,
         families: fams,
-        problems,
-        skipped_other: found.skipped_other,
-        pairs_scored: total,
-        features: kept_features,
-    })
+        ..Analysis::default()
+    }
 }
 
 /// Features of an article's clean body (one paragraph per entry).

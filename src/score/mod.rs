@@ -270,6 +270,81 @@ pub struct PairScore {
     pub relation: Relation,
 }
 
+impl PairScore {
+    /// Writes the pair's relation, score and signals (its article numbers are the caller's).
+    pub fn encode(&self, e: &mut Encoder) {
+        let s = &self.signals;
+        e.u32(Relation::ALL.iter().position(|&r| r == self.relation).unwrap_or(5) as u32);
+        e.f32(self.score);
+        e.f32s([
+            s.containment_ab,
+            s.containment_ba,
+            s.jaccard5,
+            s.cosine,
+            s.align_ab,
+            s.align_ba,
+            s.order,
+            s.density,
+            s.edit_similarity,
+            s.kept_ab,
+            s.kept_ba,
+            s.quotes,
+            s.vocabulary_shift,
+        ]);
+        e.u32s([
+            s.narration_shared,
+            s.aligned_sentences,
+            s.verbatim_sentences,
+            s.copied_run_words,
+        ]);
+    }
+
+    pub fn decode(a: u32, b: u32, blob: &[u8]) -> std::io::Result<PairScore> {
+        let mut d = Decoder::new(blob);
+        let relation = Relation::ALL
+            .get(d.u32()? as usize)
+            .copied()
+            .unwrap_or(Relation::Unrelated);
+        let score = d.f32()?;
+        let f = d.f32s()?;
+        let u = d.u32s()?;
+        d.finish()?;
+        let (&[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift], &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words]) =
+            (&f[..], &u[..])
+        else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "inconsistent pair blob",
+            ));
+        };
+        Ok(PairScore {
+            a,
+            b,
+            signals: Signals {
+                containment_ab,
+                containment_ba,
+                jaccard5,
+                narration_shared,
+                cosine,
+                align_ab,
+                align_ba,
+                order,
+                aligned_sentences,
+                verbatim_sentences,
+                copied_run_words,
+                density,
+                edit_similarity,
+                kept_ab,
+                kept_ba,
+                quotes,
+                vocabulary_shift,
+            },
+            score,
+            relation,
+        })
+    }
+}
+
 /// An article's features with the folder's weights applied, ready for many comparisons.
 /// It is what the blob store keeps per article between feature extraction and scoring
 /// ([`Prepared::encode`], [`Prepared::decode`]), so it holds only what scoring reads.
