@@ -97,6 +97,16 @@ pub struct ScanArgs {
     #[arg(long)]
     pub candidate_index: bool,
 
+    /// Cron mode: remember every article in this state file (SQLite, created if missing);
+    /// read only new and changed files, compare them with everything seen before, and list
+    /// the new copies in new_pairs.csv. Exit 1 only when there are new copies.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: when another run holds the state, wait this long for it to finish.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0, requires = "state")]
+    pub wait: u64,
+
     /// No progress bar, no summary; problems are still reported on stderr.
     #[arg(long, short)]
     pub quiet: bool,

@@ -523,6 +523,52 @@ impl DocFrequencies {
         }
     }
 
+    /// Takes an article that is no longer in the folder (deleted, or changed and re-read)
+    /// out of the counts.
+    pub fn remove(&mut self, a: &ArticleFeatures) {
+        self.docs = self.docs.saturating_sub(1);
+        for &(t, _) in &a.terms {
+            if let Some(c) = self.counts.get_mut(&t) {
+                *c = c.saturating_sub(1);
+                if *c == 0 {
+                    self.counts.remove(&t);
+                }
+            }
+        }
+    }
+
+    /// Articles counted.
+    pub fn docs(&self) -> usize {
+        self.docs as usize
+    }
+
+    /// The counts as a blob (terms in order, then counts), for a persistent state.
+    pub fn encode(&self, e: &mut Encoder) {
+        let mut all: Vec<(Term, u32)> = self.counts.iter().map(|(&t, &c)| (t, c)).collect();
+        all.sort_unstable();
+        e.u32(self.docs);
+        e.u32s(all.iter().map(|x| x.0));
+        e.u32s(all.iter().map(|x| x.1));
+    }
+
+    pub fn decode(blob: &[u8]) -> std::io::Result<DocFrequencies> {
+        let mut d = Decoder::new(blob);
+        let docs = d.u32()?;
+        let terms = d.u32s()?;
+        let counts = d.u32s()?;
+        d.finish()?;
+        if terms.len() != counts.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "inconsistent document frequencies",
+            ));
+        }
+        Ok(DocFrequencies {
+            counts: terms.into_iter().zip(counts).collect(),
+            docs,
+        })
+    }
+
     pub fn merge(&mut self, other: DocFrequencies) {
         self.docs += other.docs;
         if self.counts.len() < other.counts.len() {

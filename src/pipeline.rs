@@ -449,7 +449,7 @@ pub fn assemble(mut analysed: Vec<Analysed>, scored: Vec<PairScore>) -> Analysis
 }
 
 /// Features of an article's clean body (one paragraph per entry).
-fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
+pub(crate) fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
     features::extract(&body, lang)
 }
@@ -563,7 +563,7 @@ pub fn read_and_clean(
     Ok((cleaned, problems))
 }
 
-fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
+pub(crate) fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
     let mut lexicon = Lexicon::english();
     if let Some(path) = &opts.lexicon {
         let text = std::fs::read_to_string(path)
@@ -576,9 +576,9 @@ fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
 
 /// What the first reading keeps of every article: the article itself (in a blob store, so
 /// the second pass need not read the files again) and its line labels.
-struct Reading {
-    articles: BlobStore,
-    labels: Vec<Vec<Option<Kind>>>,
+pub(crate) struct Reading {
+    pub(crate) articles: BlobStore,
+    pub(crate) labels: Vec<Vec<Option<Kind>>>,
 }
 
 /// Line labels of one article from the rules alone (lexicon, line shape, the HTML
@@ -599,7 +599,7 @@ fn label_article(a: &Article, lexicon: &Lexicon) -> Vec<Option<Kind>> {
 /// First reading: every article's line labels, then templates across all of them. Each
 /// article goes to the blob store as read; only its labels and a text-free template summary
 /// stay in memory.
-fn read_files(
+pub(crate) fn read_files(
     files: &[(PathBuf, PathBuf)],
     opts: &Options,
     lexicon: &Lexicon,
@@ -665,7 +665,7 @@ const BATCH_ARTICLES: usize = 4_096;
 /// Second pass over the articles `ids` (in order), one batch at a time: each article taken
 /// from the blob store and cleaned with its labels; `sink` gets every batch in order, each
 /// article with its id.
-fn clean_articles(
+pub(crate) fn clean_articles(
     reading: &Reading,
     ids: &[usize],
     bar: &ProgressBar,

@@ -138,6 +138,13 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Writes `new_pairs.csv` (the columns of pairs.csv): the pairs of `an` at the indices `which`.
+pub fn write_new_pairs(an: &Analysis, which: &[usize], out: &Path) -> anyhow::Result<()> {
+    let rows = pairs_rows(an);
+    let rows = which.iter().filter_map(|&k| rows.get(k).cloned()).collect();
+    write_csv(&out.join("new_pairs.csv"), PAIRS_COLUMNS, rows)
+}
+
 fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
     let path = |i: u32| an.articles[i as usize].path.clone();
     an.pairs

@@ -20,11 +20,20 @@ Reports (CSV, UTF-8, one header row; paths relative to DIR):
   families.csv     one row per family of copies: members, likely original
   boilerplate.csv  one row per boilerplate line: path, line, type, text
 
-Exit codes: 0 no copies found, 1 copies found, 2 error.";
+Cron mode (--state FILE): the state remembers every article; each run reads only new and
+changed files, compares them with everything seen before, marks deleted files gone, rewrites
+the full reports and adds new_pairs.csv (copies involving a new or changed article). The
+summary is one line. Exit 1 means new copies were found.
+  spinscan scan /srv/scrapes --state /var/lib/spinscan/state.db --out /srv/reports --wait 600
+
+Exit codes: 0 no (new) copies found, 1 (new) copies found, 2 error.";
 
 use crate::cli::ScanArgs;
 use crate::commands::{init_threads, Outcome};
+use std::time::Duration;
+
 use spinscan::candidates;
+use spinscan::incremental;
 use spinscan::pipeline::{self, Options};
 use spinscan::report;
 
@@ -51,6 +60,26 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         spill_dir,
         ..Options::default()
     };
+    if let Some(state) = &args.state {
+        let run = incremental::run(
+            &args.dir,
+            state,
+            &args.out,
+            Duration::from_secs(args.wait),
+            &opts,
+        )?;
+        for p in &run.problems {
+            eprintln!("spinscan: {p}");
+        }
+        if !args.quiet {
+            println!("{}", run.line(&args.out));
+        }
+        return Ok(if run.new_copies > 0 {
+            Outcome::CopiesFound
+        } else {
+            Outcome::NoCopies
+        });
+    }
     let analysis = pipeline::run(&args.dir, &opts)?;
     for p in &analysis.problems {
         eprintln!("spinscan: {p}");
