@@ -239,13 +239,18 @@ pub fn run(
         )
         .map_err(sql)?;
     }
-    for (rel, size, mtime, h) in &file_rows {
-        tx.execute(
-            "INSERT INTO files (path, size, mtime_ns, hash, gone_run) VALUES (?1, ?2, ?3, ?4, NULL)
-             ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, hash = ?4, gone_run = NULL",
-            params![rel, *size as i64, mtime, h],
-        )
-        .map_err(sql)?;
+    {
+        let mut upsert = tx
+            .prepare(
+                "INSERT INTO files (path, size, mtime_ns, hash, gone_run) VALUES (?1, ?2, ?3, ?4, NULL)
+                 ON CONFLICT(path) DO UPDATE SET size = ?2, mtime_ns = ?3, hash = ?4, gone_run = NULL",
+            )
+            .map_err(sql)?;
+        for (rel, size, mtime, h) in &file_rows {
+            upsert
+                .execute(params![rel, *size as i64, mtime, h])
+                .map_err(sql)?;
+        }
     }
 
     // Read, clean and extract the new and changed files; keep them in the state.
@@ -253,49 +258,81 @@ pub fn run(
     let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let (reading, problems) = pipeline::read_files(&to_read, opts, &lexicon, &spill_dir)?;
     summary.problems.extend(problems);
-    let mut fresh: Vec<(Analysed, ArticleFeatures)> = Vec::new();
+    // Each batch goes straight into the state (a first index of a million articles does not
+    // fit in memory); signatures follow once the folder's word weights are known.
     let ids: Vec<usize> = (0..reading.labels.len()).collect();
     let bar = pipeline::progress(opts.progress, ids.len() as u64, "analysing");
+    let file_of = |path: &str| path.split('#').next().unwrap_or(path).to_string();
+    let mut insert_error = None;
+    let mut insert = tx
+        .prepare(
+            "INSERT OR REPLACE INTO articles (path, file, run, analysed, features, signature)
+             VALUES (?1, ?2, ?3, ?4, ?5, x'')",
+        )
+        .map_err(sql)?;
     pipeline::clean_articles(&reading, &ids, &bar, |batch| {
-        let done: Vec<(Analysed, ArticleFeatures)> = batch
+        let done: Vec<(String, Vec<u8>, Vec<u8>, ArticleFeatures)> = batch
             .into_par_iter()
             .map(|(_, c)| {
                 let feats = pipeline::extract_body(&c.body, &lang);
                 let mut a = c.article;
                 a.words = feats.words;
-                (a, feats)
+                let (mut ea, mut ef) = (Encoder::default(), Encoder::default());
+                a.encode(&mut ea);
+                feats.encode(&mut ef);
+                (a.path, ea.bytes, ef.bytes, feats)
             })
             .collect();
-        fresh.extend(done);
+        for (path, analysed, features, feats) in done {
+            df.add(&feats);
+            let r = insert.execute(params![path, file_of(&path), run_id, analysed, features]);
+            if let Err(e) = r {
+                insert_error.get_or_insert(e);
+            }
+        }
     })?;
     bar.finish_and_clear();
+    drop(insert);
     drop(reading);
-    for (_, f) in &fresh {
-        df.add(f);
+    if let Some(e) = insert_error {
+        return Err(sql(e));
     }
     let weights = Weights::from_df(df.clone());
-    let file_of = |path: &str| path.split('#').next().unwrap_or(path).to_string();
-    for (a, f) in &fresh {
-        let sig = candidates::signature(f, &weights);
-        let (mut ea, mut ef, mut es) = (Encoder::default(), Encoder::default(), Encoder::default());
-        a.encode(&mut ea);
-        f.encode(&mut ef);
-        sig.encode(&mut es);
-        tx.execute(
-            "INSERT OR REPLACE INTO articles (path, file, run, analysed, features, signature)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                a.path,
-                file_of(&a.path),
-                run_id,
-                ea.bytes,
-                ef.bytes,
-                es.bytes
-            ],
-        )
-        .map_err(sql)?;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, Vec<u8>)> = {
+            let mut q = tx
+                .prepare(
+                    "SELECT path, features FROM articles WHERE run = ?1 AND path > ?2
+                     ORDER BY path LIMIT 4096",
+                )
+                .map_err(sql)?;
+            let rows = q
+                .query_map(params![run_id, after], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(sql)?
+                .collect::<Result<_, _>>()
+                .map_err(sql)?;
+            rows
+        };
+        let Some(last) = rows.last() else { break };
+        after = last.0.clone();
+        let signed: Vec<(String, Vec<u8>)> = rows
+            .into_par_iter()
+            .map(|(path, blob)| {
+                let f = ArticleFeatures::decode(&blob)
+                    .map_err(|e| anyhow::anyhow!("state: features of {path}: {e}"))?;
+                let mut e = Encoder::default();
+                candidates::signature(&f, &weights).encode(&mut e);
+                Ok((path, e.bytes))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut update = tx
+            .prepare("UPDATE articles SET signature = ?2 WHERE path = ?1")
+            .map_err(sql)?;
+        for (path, sig) in signed {
+            update.execute(params![path, sig]).map_err(sql)?;
+        }
     }
-    drop(fresh);
 
     // Candidates: every live article's signature, in path order (article numbering).
     let mut paths: Vec<String> = Vec::new();
@@ -355,14 +392,22 @@ pub fn run(
                 .collect::<Vec<_>>(),
         );
     }
-    for p in &found_pairs {
-        let mut e = Encoder::default();
-        p.encode(&mut e);
-        tx.execute(
-            "INSERT OR REPLACE INTO pairs (a, b, run, pair) VALUES (?1, ?2, ?3, ?4)",
-            params![paths[p.a as usize], paths[p.b as usize], run_id, e.bytes],
-        )
-        .map_err(sql)?;
+    {
+        let mut insert = tx
+            .prepare("INSERT OR REPLACE INTO pairs (a, b, run, pair) VALUES (?1, ?2, ?3, ?4)")
+            .map_err(sql)?;
+        for p in &found_pairs {
+            let mut e = Encoder::default();
+            p.encode(&mut e);
+            insert
+                .execute(params![
+                    paths[p.a as usize],
+                    paths[p.b as usize],
+                    run_id,
+                    e.bytes
+                ])
+                .map_err(sql)?;
+        }
     }
     let mut e = Encoder::default();
     df.encode(&mut e);
