@@ -241,24 +241,9 @@ fn shared_before(
     cap: usize,
     window: usize,
 ) -> Vec<(u32, u32)> {
-    let mut partners: Vec<u32> = Vec::new();
-    for list in keys.iter().filter_map(|k| index.get(k)) {
-        let at = match list.binary_search(&i) {
-            Ok(p) | Err(p) => p,
-        };
-        let before = &list[..at];
-        let take = if list.len() <= cap {
-            before.len()
-        } else {
-            window
-        };
-        partners.extend_from_slice(&before[before.len() - take.min(before.len())..]);
-    }
-    partners.sort_unstable();
-    partners
-        .chunk_by(|x, y| x == y)
-        .filter(|run| run.len() as u32 >= min)
-        .map(|run| (run[0], i))
+    shared(keys, index, i, min, cap, window, false)
+        .into_iter()
+        .map(|h| (h, i))
         .collect()
 }
 
@@ -272,33 +257,47 @@ fn shared_at_least(
     cap: usize,
     window: usize,
 ) -> Vec<(u32, u32)> {
+    shared(keys, index, i, min, cap, window, true)
+        .into_iter()
+        .map(|j| (i, j))
+        .collect()
+}
+
+/// Articles after `i` (or before it) in at least `min` of its keys' lists: all of a list up to
+/// `cap` long, the nearest `window` of a longer one. Lists are in article order.
+fn shared(
+    keys: &[u32],
+    index: &Postings,
+    i: u32,
+    min: u32,
+    cap: usize,
+    window: usize,
+    later: bool,
+) -> Vec<u32> {
     let mut partners: Vec<u32> = Vec::new();
     for list in keys.iter().filter_map(|k| index.get(k)) {
-        // Lists are in article order, so the later articles follow i's own entry.
-        let after = match list.binary_search(&i) {
-            Ok(p) => p + 1,
-            Err(p) => p,
+        let (before, after) = match list.binary_search(&i) {
+            Ok(p) => (&list[..p], &list[p + 1..]),
+            Err(p) => (&list[..p], &list[p..]),
         };
-        let later = &list[after..];
+        let side = if later { after } else { before };
         let take = if list.len() <= cap {
-            later.len()
+            side.len()
         } else {
-            window
+            window.min(side.len())
         };
-        partners.extend_from_slice(&later[..take.min(later.len())]);
+        if later {
+            partners.extend_from_slice(&side[..take]);
+        } else {
+            partners.extend_from_slice(&side[side.len() - take..]);
+        }
     }
     partners.sort_unstable();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < partners.len() {
-        let j = partners[k];
-        let run = partners[k..].iter().take_while(|&&x| x == j).count();
-        if run as u32 >= min {
-            out.push((i, j));
-        }
-        k += run;
-    }
-    out
+    partners
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() as u32 >= min)
+        .map(|run| run[0])
+        .collect()
 }
 
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
@@ -457,7 +456,10 @@ mod tests {
     #[test]
     fn signatures_round_trip() {
         let lang = Language::english();
-        let f = extract(&["Harbour master Lena Vasquez said 2.4 million krona would be spent in Port Ellis."], &lang);
+        let f = extract(
+            &["Harbour master Lena Vasquez said 2.4 million krona would be spent in Port Ellis."],
+            &lang,
+        );
         let sig = signature(&f, &Weights::from_articles([&f]));
         let mut e = Encoder::default();
         sig.encode(&mut e);

@@ -57,6 +57,21 @@ impl RunSummary {
     }
 }
 
+/// The file an article came from: its path, or for a JSON-lines record (`FILE#LINE`) the
+/// part before the line number. A `#` in a plain file's name stays.
+fn file_of(article: &str) -> String {
+    if let Some((file, line)) = article.rsplit_once('#') {
+        let jsonl = matches!(
+            ingest::InputFormat::of(Path::new(file)),
+            Some(ingest::InputFormat::JsonLines)
+        );
+        if jsonl && !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
+            return file.to_string();
+        }
+    }
+    article.to_string()
+}
+
 /// Test hooks: `SPINSCAN_PAUSE_AT=POINT:MILLIS` sleeps at a point, `SPINSCAN_ABORT_AT=POINT`
 /// aborts the process there (as kill -9 would). Points: `locked`, `indexed`, `committed`,
 /// `reported`.
@@ -215,7 +230,10 @@ pub fn run(
     };
     for file in gone.iter().chain(&changed) {
         let mut q = tx
-            .prepare("SELECT path, features FROM articles WHERE file = ?1")
+            .prepare(
+                "SELECT a.path, f.blob FROM articles a JOIN features f ON f.path = a.path
+                 WHERE a.file = ?1",
+            )
             .map_err(sql)?;
         let old: Vec<(String, Vec<u8>)> = q
             .query_map([file], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -229,6 +247,11 @@ pub fn run(
             tx.execute("DELETE FROM pairs WHERE a = ?1 OR b = ?1", [&path])
                 .map_err(sql)?;
         }
+        tx.execute(
+            "DELETE FROM features WHERE path IN (SELECT path FROM articles WHERE file = ?1)",
+            [file],
+        )
+        .map_err(sql)?;
         tx.execute("DELETE FROM articles WHERE file = ?1", [file])
             .map_err(sql)?;
     }
@@ -262,13 +285,15 @@ pub fn run(
     // fit in memory); signatures follow once the folder's word weights are known.
     let ids: Vec<usize> = (0..reading.labels.len()).collect();
     let bar = pipeline::progress(opts.progress, ids.len() as u64, "analysing");
-    let file_of = |path: &str| path.split('#').next().unwrap_or(path).to_string();
     let mut insert_error = None;
     let mut insert = tx
         .prepare(
-            "INSERT OR REPLACE INTO articles (path, file, run, analysed, features, signature)
-             VALUES (?1, ?2, ?3, ?4, ?5, x'')",
+            "INSERT OR REPLACE INTO articles (path, file, run, signature, analysed)
+             VALUES (?1, ?2, ?3, x'', ?4)",
         )
+        .map_err(sql)?;
+    let mut insert_features = tx
+        .prepare("INSERT OR REPLACE INTO features (path, blob) VALUES (?1, ?2)")
         .map_err(sql)?;
     pipeline::clean_articles(&reading, &ids, &bar, |batch| {
         let done: Vec<(String, Vec<u8>, Vec<u8>, ArticleFeatures)> = batch
@@ -285,7 +310,9 @@ pub fn run(
             .collect();
         for (path, analysed, features, feats) in done {
             df.add(&feats);
-            let r = insert.execute(params![path, file_of(&path), run_id, analysed, features]);
+            let r = insert
+                .execute(params![path, file_of(&path), run_id, analysed])
+                .and_then(|_| insert_features.execute(params![path, features]));
             if let Err(e) = r {
                 insert_error.get_or_insert(e);
             }
@@ -293,6 +320,7 @@ pub fn run(
     })?;
     bar.finish_and_clear();
     drop(insert);
+    drop(insert_features);
     drop(reading);
     if let Some(e) = insert_error {
         return Err(sql(e));
@@ -303,8 +331,8 @@ pub fn run(
         let rows: Vec<(String, Vec<u8>)> = {
             let mut q = tx
                 .prepare(
-                    "SELECT path, features FROM articles WHERE run = ?1 AND path > ?2
-                     ORDER BY path LIMIT 4096",
+                    "SELECT a.path, f.blob FROM articles a JOIN features f ON f.path = a.path
+                     WHERE a.run = ?1 AND a.path > ?2 ORDER BY a.path LIMIT 4096",
                 )
                 .map_err(sql)?;
             let rows = q
@@ -335,23 +363,26 @@ pub fn run(
     }
 
     // Candidates: every live article's signature, in path order (article numbering).
-    let mut paths: Vec<String> = Vec::new();
-    let mut signatures: Vec<Signature> = Vec::new();
-    let mut is_new: Vec<bool> = Vec::new();
+    let mut rows: Vec<(String, bool, Vec<u8>)> = Vec::new();
     {
+        // Storage order, sorted here: reading in path order would seek row by row.
         let mut q = tx
-            .prepare("SELECT path, run, signature FROM articles ORDER BY path")
+            .prepare("SELECT path, run, signature FROM articles")
             .map_err(sql)?;
-        let mut rows = q.query([]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            paths.push(r.get(0)?);
-            is_new.push(r.get::<_, i64>(1)? == run_id);
-            let blob: Vec<u8> = r.get(2)?;
-            signatures.push(Signature::decode(&blob).map_err(|e| {
-                anyhow::anyhow!("state: signature of {}: {e}", paths[paths.len() - 1])
-            })?);
+        let mut cursor = q.query([]).map_err(sql)?;
+        while let Some(r) = cursor.next().map_err(sql)? {
+            rows.push((r.get(0)?, r.get::<_, i64>(1)? == run_id, r.get(2)?));
         }
     }
+    rows.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let signatures: Vec<Signature> = rows
+        .par_iter()
+        .map(|(path, _, blob)| {
+            Signature::decode(blob).map_err(|e| anyhow::anyhow!("state: signature of {path}: {e}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let is_new: Vec<bool> = rows.iter().map(|r| r.1).collect();
+    let paths: Vec<String> = rows.into_iter().map(|r| r.0).collect();
     let pairs = candidates::propose_involving(&signatures, &is_new);
     drop(signatures);
 
@@ -365,7 +396,7 @@ pub fn run(
         let mut blobs: Vec<(u32, Vec<u8>)> = Vec::with_capacity(need.len());
         {
             let mut q = tx
-                .prepare("SELECT features FROM articles WHERE path = ?1")
+                .prepare("SELECT blob FROM features WHERE path = ?1")
                 .map_err(sql)?;
             for &i in &need {
                 let blob: Vec<u8> = q
@@ -505,22 +536,24 @@ fn load_analysis(state: &State, root: &Path, paths: &[String]) -> anyhow::Result
         .enumerate()
         .map(|(i, p)| (p.as_str(), i as u32))
         .collect();
-    let mut articles: Vec<Analysed> = Vec::with_capacity(paths.len());
+    let mut rows: Vec<(String, Vec<u8>)> = Vec::with_capacity(paths.len());
     {
         let mut q = state
             .conn
-            .prepare("SELECT path, analysed FROM articles ORDER BY path")
+            .prepare("SELECT path, analysed FROM articles")
             .map_err(sql)?;
-        let mut rows = q.query([]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            let path: String = r.get(0)?;
-            let blob: Vec<u8> = r.get(1)?;
-            articles.push(
-                Analysed::decode(&blob)
-                    .map_err(|e| anyhow::anyhow!("state: report row of {path}: {e}"))?,
-            );
+        let mut cursor = q.query([]).map_err(sql)?;
+        while let Some(r) = cursor.next().map_err(sql)? {
+            rows.push((r.get(0)?, r.get(1)?));
         }
     }
+    rows.par_sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    let articles: Vec<Analysed> = rows
+        .par_iter()
+        .map(|(path, blob)| {
+            Analysed::decode(blob).map_err(|e| anyhow::anyhow!("state: report row of {path}: {e}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let mut scored: Vec<PairScore> = Vec::new();
     {
         let mut q = state
@@ -544,4 +577,17 @@ fn load_analysis(state: &State, root: &Path, paths: &[String]) -> anyhow::Result
     let mut analysis = pipeline::assemble(articles, scored);
     analysis.root = root.to_path_buf();
     Ok(analysis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_map_to_their_files() {
+        assert_eq!(file_of("feeds/crawl.jsonl#12"), "feeds/crawl.jsonl");
+        assert_eq!(file_of("news/a#1.txt"), "news/a#1.txt");
+        assert_eq!(file_of("news/a.txt"), "news/a.txt");
+        assert_eq!(file_of("x.ndjson#3"), "x.ndjson");
+    }
 }

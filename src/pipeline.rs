@@ -110,16 +110,7 @@ impl Analysed {
     pub fn encode(&self, e: &mut Encoder) {
         e.str(&self.path);
         e.str(self.format);
-        for field in [
-            &self.meta.title,
-            &self.meta.date,
-            &self.meta.url,
-            &self.meta.author,
-            &self.meta.source_credit,
-            &self.meta.credited_url,
-        ] {
-            e.opt_str(field.as_deref());
-        }
+        self.meta.encode(e);
         e.u32(u32::from(self.invalid_utf8));
         e.u32(self.words);
         e.u32(self.boilerplate.len() as u32);
@@ -150,14 +141,7 @@ impl Analysed {
             "jsonl" => "jsonl",
             _ => "txt",
         };
-        let meta = Metadata {
-            title: d.opt_string()?,
-            date: d.opt_string()?,
-            url: d.opt_string()?,
-            author: d.opt_string()?,
-            source_credit: d.opt_string()?,
-            credited_url: d.opt_string()?,
-        };
+        let meta = Metadata::decode(&mut d)?;
         let invalid_utf8 = d.u32()? != 0;
         let words = d.u32()?;
         let n = d.u32()? as usize;

@@ -349,6 +349,9 @@ mod tests {
         d.u64s().expect("u64s");
         d.string().expect("str");
         d.opt_string().expect("none");
-        assert!(d.opt_string().is_err(), "a cut string is an error, not a panic");
+        assert!(
+            d.opt_string().is_err(),
+            "a cut string is an error, not a panic"
+        );
     }
 }

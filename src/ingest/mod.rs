@@ -94,16 +94,7 @@ impl Article {
         for l in &self.lines {
             e.str(l);
         }
-        for field in [
-            &self.meta.title,
-            &self.meta.date,
-            &self.meta.url,
-            &self.meta.author,
-            &self.meta.source_credit,
-            &self.meta.credited_url,
-        ] {
-            e.opt_str(field.as_deref());
-        }
+        self.meta.encode(e);
         e.u32(FORMATS.iter().position(|&f| f == self.format).unwrap_or(0) as u32);
         e.u32s(self.outside_body.iter().map(|&b| u32::from(b)));
         e.u32(u32::from(self.invalid_utf8));
@@ -118,15 +109,11 @@ impl Article {
         for _ in 0..n {
             lines.push(d.string()?);
         }
-        let meta = Metadata {
-            title: d.opt_string()?,
-            date: d.opt_string()?,
-            url: d.opt_string()?,
-            author: d.opt_string()?,
-            source_credit: d.opt_string()?,
-            credited_url: d.opt_string()?,
-        };
-        let format = FORMATS.get(d.u32()? as usize).copied().unwrap_or(FORMATS[0]);
+        let meta = Metadata::decode(&mut d)?;
+        let format = FORMATS
+            .get(d.u32()? as usize)
+            .copied()
+            .unwrap_or(FORMATS[0]);
         let outside_body = d.u32s()?.into_iter().map(|b| b != 0).collect();
         let invalid_utf8 = d.u32()? != 0;
         let bytes = match d.u32s()?[..] {
@@ -142,6 +129,33 @@ impl Article {
             outside_body,
             invalid_utf8,
             bytes,
+        })
+    }
+}
+
+impl Metadata {
+    /// Writes the metadata into a blob (part of an article's or a report row's).
+    pub fn encode(&self, e: &mut Encoder) {
+        for field in [
+            &self.title,
+            &self.date,
+            &self.url,
+            &self.author,
+            &self.source_credit,
+            &self.credited_url,
+        ] {
+            e.opt_str(field.as_deref());
+        }
+    }
+
+    pub fn decode(d: &mut Decoder) -> std::io::Result<Metadata> {
+        Ok(Metadata {
+            title: d.opt_string()?,
+            date: d.opt_string()?,
+            url: d.opt_string()?,
+            author: d.opt_string()?,
+            source_credit: d.opt_string()?,
+            credited_url: d.opt_string()?,
         })
     }
 }

@@ -274,7 +274,12 @@ impl PairScore {
     /// Writes the pair's relation, score and signals (its article numbers are the caller's).
     pub fn encode(&self, e: &mut Encoder) {
         let s = &self.signals;
-        e.u32(Relation::ALL.iter().position(|&r| r == self.relation).unwrap_or(5) as u32);
+        e.u32(
+            Relation::ALL
+                .iter()
+                .position(|&r| r == self.relation)
+                .unwrap_or(5) as u32,
+        );
         e.f32(self.score);
         e.f32s([
             s.containment_ab,
@@ -309,8 +314,10 @@ impl PairScore {
         let f = d.f32s()?;
         let u = d.u32s()?;
         d.finish()?;
-        let (&[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift], &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words]) =
-            (&f[..], &u[..])
+        let (
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift],
+            &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words],
+        ) = (&f[..], &u[..])
         else {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,

@@ -114,7 +114,10 @@ mod tests {
         let err = acquire(&state, Duration::from_millis(250)).expect_err("held");
         let msg = err.to_string();
         assert!(msg.contains("in use"), "{msg}");
-        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
         drop(first);
         acquire(&state, Duration::ZERO).expect("free again after the holder is gone");
     }

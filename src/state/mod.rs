@@ -36,14 +36,20 @@ CREATE TABLE files (
     gone_run INTEGER            -- the run that found the file deleted; NULL while it exists
 );
 CREATE TABLE articles (
-    path TEXT PRIMARY KEY,      -- FILE or FILE#LINE, relative to the scanned folder
+    path TEXT NOT NULL UNIQUE,  -- FILE or FILE#LINE, relative to the scanned folder
     file TEXT NOT NULL,
     run INTEGER NOT NULL,       -- the run that indexed this version
-    analysed BLOB NOT NULL,     -- report row: metadata, boilerplate lines, farm marks
-    features BLOB NOT NULL,     -- weight-free features
-    signature BLOB NOT NULL     -- candidate keys
+    signature BLOB NOT NULL,    -- candidate keys
+    analysed BLOB NOT NULL      -- report row: metadata, boilerplate lines, farm marks
 );
 CREATE INDEX articles_by_file ON articles (file);
+CREATE INDEX articles_by_run ON articles (run, path);
+-- Features apart: read only for the articles a run compares, while every run reads all
+-- signatures and report rows (a table of small rows, read in storage order).
+CREATE TABLE features (
+    path TEXT PRIMARY KEY,
+    blob BLOB NOT NULL          -- weight-free features
+);
 CREATE TABLE pairs (
     a TEXT NOT NULL,            -- article paths, a < b
     b TEXT NOT NULL,
@@ -95,7 +101,9 @@ fn check(conn: &Connection) -> anyhow::Result<()> {
         conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()
     };
-    let not_state = |why: String| anyhow::anyhow!("not a spinscan state file ({why}); it was left untouched; give --state a new path or remove this file");
+    let not_state = |why: String| {
+        anyhow::anyhow!("not a spinscan state file ({why}); it was left untouched; give --state a new path or remove this file")
+    };
     let name = read("schema").map_err(|e| not_state(e.to_string()))?;
     match name {
         Some(rusqlite::types::Value::Text(n)) if n == SCHEMA_NAME => {}
