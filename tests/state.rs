@@ -605,63 +605,139 @@ fn a_held_state_is_refused_at_once_or_waited_for() {
     );
 }
 
-/// The reports of runs that never crashed: `BASE` indexed first (if `incremental`), then the
-/// whole folder. Returns (folder, final reports, the copy pairs the last run must report).
-fn never_crashed(incremental: bool) -> (TempDir, TempDir, BTreeSet<Pair>) {
-    let dir = folder(&BASE);
-    let state_dir = tempdir();
-    let state = state_dir.path().join("ref.state");
-    let out = tempdir();
-    if incremental {
-        let o = run_state(dir.path(), &state, out.path(), &["--quiet"]);
-        assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+/// What the run that crashes has to do.
+#[derive(Clone, Copy, Debug)]
+enum Scenario {
+    /// Index a whole folder into a new state.
+    NewState,
+    /// Index `ADDED` next to the indexed `BASE`.
+    Added,
+    /// `BASE` plus a11 and a01 indexed; then a09, a05 and a08 are added, a11 is overwritten
+    /// with unrelated text and a03 is deleted.
+    Mixed,
+}
+
+const SCENARIOS: [Scenario; 3] = [Scenario::NewState, Scenario::Added, Scenario::Mixed];
+
+impl Scenario {
+    /// The files indexed before the run that crashes (none: no state yet).
+    fn indexed_first(self) -> Vec<&'static str> {
+        match self {
+            Scenario::NewState => vec![],
+            Scenario::Added => BASE.to_vec(),
+            Scenario::Mixed => [&BASE[..], &["a11.txt", "a01.txt"]].concat(),
+        }
     }
-    add(dir.path(), &ADDED);
-    let o = run_state(dir.path(), &state, out.path(), &["--quiet"]);
-    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+
+    /// Changes the folder for the run that crashes.
+    fn mutate(self, dir: &Path) {
+        match self {
+            Scenario::NewState => {
+                add(dir, &BASE);
+                add(dir, &ADDED);
+            }
+            Scenario::Added => add(dir, &ADDED),
+            Scenario::Mixed => {
+                add(dir, &["a09.txt", "a05.txt", "a08.txt"]);
+                rewrite(&dir.join("a11.txt"), ORCHARD.as_bytes(), 120);
+                fs::remove_file(dir.join("a03.txt")).expect("delete");
+            }
+        }
+    }
+
+    /// (new, changed, gone) files of the run that crashes.
+    fn counts(self) -> (u64, u64, u64) {
+        match self {
+            Scenario::NewState => ((BASE.len() + ADDED.len()) as u64, 0, 0),
+            Scenario::Added => (ADDED.len() as u64, 0, 0),
+            Scenario::Mixed => (3, 1, 1),
+        }
+    }
+
+    /// The files whose copy pairs are news to the run that crashes.
+    fn news(self) -> Vec<&'static str> {
+        match self {
+            Scenario::NewState => [&BASE[..], &ADDED[..]].concat(),
+            Scenario::Added => ADDED.to_vec(),
+            Scenario::Mixed => vec!["a09.txt", "a05.txt", "a08.txt", "a11.txt"],
+        }
+    }
+
+    /// A folder and state ready for the run that crashes: (folder, state folder, state file).
+    fn prepare(self) -> (TempDir, TempDir, PathBuf) {
+        let first = self.indexed_first();
+        let dir = folder(&first);
+        let state_dir = tempdir();
+        let state = state_dir.path().join("spinscan.state");
+        if !first.is_empty() {
+            let out = tempdir();
+            let o = run_state(dir.path(), &state, out.path(), &["--quiet"]);
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{self:?}: first index: {}",
+                show(&o)
+            );
+        }
+        self.mutate(dir.path());
+        (dir, state_dir, state)
+    }
+}
+
+/// The same runs, never crashed.
+struct Reference {
+    _dir: TempDir,
+    /// The reports of the run that crashes elsewhere.
+    out: TempDir,
+    /// The copy pairs that run must report: those of `Scenario::news` in a plain scan.
+    expected: BTreeSet<Pair>,
+    /// How long that run took.
+    took: Duration,
+}
+
+fn never_crashed(sc: Scenario) -> Reference {
+    let (dir, _state_dir, state) = sc.prepare();
+    let out = tempdir();
+    let started = Instant::now();
+    let o = run_state(dir.path(), &state, out.path(), &[]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{sc:?}: {}", show(&o));
+    let (new, changed, gone) = sc.counts();
+    assert_summary(&o, new, changed, gone);
     let plain = plain_scan(dir.path());
+    let news = sc.news();
     let expected: BTreeSet<Pair> = copy_pairs(&plain.path().join("pairs.csv"))
         .into_iter()
-        .filter(|p| !incremental || involves(p, &ADDED))
+        .filter(|p| involves(p, &news))
         .collect();
     assert!(!expected.is_empty());
     assert_eq!(
         new_pairs(out.path()),
         expected,
-        "never crashed: new_pairs.csv = the copy pairs of the added files"
+        "{sc:?}, never crashed: new_pairs.csv = the copy pairs of the new and changed files"
     );
-    (dir, out, expected)
-}
-
-/// A folder (and state) ready for the run that crashes: `BASE` indexed if `incremental`, then
-/// `ADDED` put in. Returns (folder, state folder, state file).
-fn before_crash(incremental: bool) -> (TempDir, TempDir, PathBuf) {
-    let dir = folder(&BASE);
-    let state_dir = tempdir();
-    let state = state_dir.path().join("crash.state");
-    if incremental {
-        let out = tempdir();
-        let o = run_state(dir.path(), &state, out.path(), &["--quiet"]);
-        assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    assert_copies_as_plain_scan(dir.path(), out.path(), &format!("{sc:?}, never crashed"));
+    Reference {
+        _dir: dir,
+        out,
+        expected,
+        took,
     }
-    add(dir.path(), &ADDED);
-    (dir, state_dir, state)
 }
 
-/// The run after a crash. Checks that it succeeds, that the state it found was the one before
-/// or the one after the crashed run (its count of new articles is all or none), that its full
-/// reports equal those of runs that never crashed, and that the copies of the added files are
-/// reported by the crashed run or by this one. Returns the recovery run's reports and its count
-/// of new articles.
+/// The run after a crash. Checks that it succeeds; that the state it found was the one before
+/// or the one after the crashed run (its new/changed/gone counts are those of the crashed run,
+/// or all zero), never some mix; that its full reports equal those of runs that never crashed;
+/// and that every copy pair of the new and changed files is reported by the crashed run or by
+/// this one. Returns this run's reports and whether the state was the one after the crash.
 fn recover(
     label: &str,
+    sc: Scenario,
     dir: &Path,
     state: &Path,
     crash_out: &Path,
-    reference: &Path,
-    expected: &BTreeSet<Pair>,
-    incremental: bool,
-) -> (TempDir, u64) {
+    reference: &Reference,
+) -> (TempDir, bool) {
     let out = tempdir();
     let o = run_state(dir, state, out.path(), &[]);
     assert!(
@@ -669,57 +745,51 @@ fn recover(
         "{label}: the run after the crash succeeds: {}",
         show(&o)
     );
-    let added = if incremental {
-        ADDED.len()
-    } else {
-        BASE.len() + ADDED.len()
-    } as u64;
-    let new = count(&text(&o.stdout), "new");
+    let stdout = text(&o.stdout);
+    let found = (
+        count(&stdout, "new"),
+        count(&stdout, "changed"),
+        count(&stdout, "gone"),
+    );
+    let (new, changed, gone) = sc.counts();
+    let before = (Some(new), Some(changed), Some(gone));
+    let after = (Some(0), Some(0), Some(0));
     assert!(
-        new == Some(0) || new == Some(added),
-        "{label}: the state is the one before or after the crashed run, so 0 or {added} \
-         articles are new, never some: {}",
+        found == before || found == after,
+        "{label}: the state is the one before the crashed run ({new} new, {changed} changed, \
+         {gone} gone) or after it (nothing to do), never in between: {}",
         show(&o)
     );
-    assert_eq!(count(&text(&o.stdout), "changed"), Some(0), "{label}");
-    assert_eq!(count(&text(&o.stdout), "gone"), Some(0), "{label}");
     for r in REPORTS {
         assert_complete_csv(&out.path().join(r));
     }
     for r in FULL_REPORTS {
         assert_same_file(
             &out.path().join(r),
-            &reference.join(r),
+            &reference.out.path().join(r),
             &format!("{label}: after the crash vs never crashed"),
         );
     }
-    assert_copies_as_plain_scan(dir, out.path(), label);
+    // (The reference's copies equal a plain scan's: checked in `never_crashed`.)
     let mut reported = new_pairs(out.path());
     if crash_out.join("new_pairs.csv").exists() {
         reported.extend(new_pairs(crash_out));
     }
-    let missed: Vec<&Pair> = expected.difference(&reported).collect();
+    let missed: Vec<&Pair> = reference.expected.difference(&reported).collect();
     assert!(
         missed.is_empty(),
         "{label}: copies never reported by the crashed run nor the next: {missed:?}"
     );
-    (out, new.unwrap_or_default())
+    (out, found == after)
 }
 
 #[test]
 fn a_run_aborted_at_each_point_leaves_a_state_the_next_run_completes() {
-    for incremental in [true, false] {
-        let (_ref_dir, reference, expected) = never_crashed(incremental);
+    for sc in SCENARIOS {
+        let reference = never_crashed(sc);
         for point in ["locked", "indexed", "committed", "reported"] {
-            let label = format!(
-                "abort at {point} ({})",
-                if incremental {
-                    "incremental"
-                } else {
-                    "new state"
-                }
-            );
-            let (dir, _state_dir, state) = before_crash(incremental);
+            let label = format!("{sc:?}: abort at {point}");
+            let (dir, _state_dir, state) = sc.prepare();
             let crash_out = tempdir();
             let o = run_hooked(
                 dir.path(),
@@ -738,7 +808,7 @@ fn a_run_aborted_at_each_point_leaves_a_state_the_next_run_completes() {
                 assert_eq!(written, all, "{label}: reports renamed into place");
                 assert_eq!(
                     new_pairs(crash_out.path()),
-                    expected,
+                    reference.expected,
                     "{label}: the crashed run's new_pairs.csv"
                 );
             } else {
@@ -747,18 +817,11 @@ fn a_run_aborted_at_each_point_leaves_a_state_the_next_run_completes() {
                     "{label}: no report written before the point: {written:?}"
                 );
             }
-            let (out, new) = recover(
-                &label,
-                dir.path(),
-                &state,
-                crash_out.path(),
-                reference.path(),
-                &expected,
-                incremental,
-            );
+            let (out, after) =
+                recover(&label, sc, dir.path(), &state, crash_out.path(), &reference);
             let committed = matches!(point, "committed" | "reported");
             assert_eq!(
-                new == 0,
+                after,
                 committed,
                 "{label}: the state after the crash is the one {} the run",
                 if committed { "after" } else { "before" }
@@ -766,7 +829,7 @@ fn a_run_aborted_at_each_point_leaves_a_state_the_next_run_completes() {
             // Committed but not marked reported: the next run reports the copies again.
             assert_eq!(
                 new_pairs(out.path()),
-                expected,
+                reference.expected,
                 "{label}: new_pairs.csv of the run after the crash"
             );
         }
@@ -775,18 +838,19 @@ fn a_run_aborted_at_each_point_leaves_a_state_the_next_run_completes() {
 
 #[test]
 fn a_run_killed_at_any_moment_leaves_a_state_the_next_run_completes() {
-    for incremental in [true, false] {
-        let (_ref_dir, reference, expected) = never_crashed(incremental);
-        for delay in [0, 5, 10, 20, 35, 50, 75, 100, 140, 200, 300] {
-            let label = format!(
-                "kill -9 after {delay} ms ({})",
-                if incremental {
-                    "incremental"
-                } else {
-                    "new state"
-                }
-            );
-            let (dir, _state_dir, state) = before_crash(incremental);
+    for sc in SCENARIOS {
+        let reference = never_crashed(sc);
+        // Kill at short fixed delays, then at fractions of the time a whole run took (denser
+        // towards its end, where the commit and the reports are), up to past its end: some
+        // kills land before the commit, some between the commit and the reports, some after.
+        let run_ms = reference.took.as_millis() as u64;
+        let mut delays: Vec<u64> = vec![0, 5];
+        delays.extend([2, 4, 6].map(|tenth| run_ms * tenth / 10));
+        delays.extend((14..=24).map(|twentieth| run_ms * twentieth / 20));
+        let mut outcomes = Vec::new();
+        for delay in delays {
+            let label = format!("{sc:?}: kill -9 after {delay} ms (a whole run: {run_ms} ms)");
+            let (dir, _state_dir, state) = sc.prepare();
             let crash_out = tempdir();
             let mut child = state_cmd(dir.path(), &state, crash_out.path(), &["--quiet"], &[])
                 .stdout(Stdio::null())
@@ -794,24 +858,27 @@ fn a_run_killed_at_any_moment_leaves_a_state_the_next_run_completes() {
                 .spawn()
                 .expect("spawn");
             sleep(Duration::from_millis(delay));
-            let _ = child.kill(); // SIGKILL; Ok or "already exited"
+            let _ = child.kill(); // SIGKILL; an error only says the run had already ended
             let status = child.wait().expect("wait");
             let written = assert_reports_whole(crash_out.path());
             if status.code().is_some() {
-                // The run finished before the kill: then it must have been a normal run.
+                // The run ended before the kill: then it was a normal, complete run.
                 assert_eq!(status.code(), Some(1), "{label}: {status:?}");
                 assert_eq!(written.len(), REPORTS.len(), "{label}: {written:?}");
             }
-            recover(
-                &label,
-                dir.path(),
-                &state,
-                crash_out.path(),
-                reference.path(),
-                &expected,
-                incremental,
-            );
+            let (_, after) = recover(&label, sc, dir.path(), &state, crash_out.path(), &reference);
+            outcomes.push(format!(
+                "{delay} ms: {}, {} reports, state {}",
+                if status.code().is_some() {
+                    "ended"
+                } else {
+                    "killed"
+                },
+                written.len(),
+                if after { "after" } else { "before" }
+            ));
         }
+        eprintln!("{sc:?}: {}", outcomes.join("; "));
     }
 }
 
