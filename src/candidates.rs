@@ -3,8 +3,8 @@
 //! Scoring every pair is quadratic. Rewrites change nearly every word, so shingle MinHash
 //! misses them; what they keep is their names, numbers and rare words, sentence by sentence.
 //! Each article therefore gets a *signature* of three kinds of keys:
-//! - its heaviest content terms (rare in English, not common in this folder);
-//! - *facts*: per sentence, its two heaviest kept tokens (names, numbers) as one key, which a
+//! - its rarest content terms (in English at large: names, numbers, rare words);
+//! - *facts*: per sentence, its two rarest kept tokens (names, numbers) as one key, which a
 //!   rewrite keeps whatever the wording around them, and which is far more specific than
 //!   either token alone;
 //! - a fixed sample of its word 5-grams (verbatim and partial copies, whose rare words may be
@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::features::{self, ArticleFeatures, IdBuild, Term, Weights};
+use crate::features::{self, ArticleFeatures, IdBuild, Term};
 use crate::store::{Decoder, Encoder};
 
 /// Below this many articles every pair is scored.
@@ -113,18 +113,21 @@ impl Signature {
     }
 }
 
-/// The signature of one article: its heaviest terms by [`Weights`] (rare in English and not
-/// common in this folder), so words a whole folder shares (its topic, its site's vocabulary)
-/// do not link its articles.
-pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
+/// The signature of one article: its rarest terms in English at large (the background table),
+/// so it depends on the article alone and a stored signature stays valid as the folder grows.
+/// Terms common in this folder are left to the postings cap in [`propose`]. (Ranking by the
+/// folder-damped weight instead was tried: words found in one article only then outrank the
+/// names an article shares with its rewrites, and on the real pages one rewrite pair of 31 was
+/// lost.)
+pub fn signature(f: &ArticleFeatures) -> Signature {
     let bg = features::background();
     let mut ranked: Vec<(f32, Term)> = f
         .terms
         .iter()
-        .filter(|&&(t, _)| bg.zipf(t) < MAX_SIGNATURE_ZIPF)
-        .map(|&(t, _)| (weights.weight(t), t))
+        .map(|&(t, _)| (bg.zipf(t), t))
+        .filter(|&(z, _)| z < MAX_SIGNATURE_ZIPF)
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     // Collected afresh: collecting from `ranked` itself would reuse its (much larger)
     // allocation, and a million signatures are kept.
     let mut terms: Vec<Term> = Vec::with_capacity(SIGNATURE_TERMS.min(ranked.len()));
@@ -142,7 +145,7 @@ pub fn signature(f: &ArticleFeatures, weights: &Weights) -> Signature {
             .terms
             .iter()
             .filter(|&&t| features::is_number_term(t) || f.names.binary_search(&t).is_ok())
-            .map(|&t| (weights.weight(t), t))
+            .map(|&t| (-bg.zipf(t), t))
             .collect();
         if kept.len() < 2 {
             continue;
@@ -303,11 +306,7 @@ fn shared(
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many
 /// pairs it proposes in all: the measure that the index loses no copies.
 pub fn coverage(features: &[ArticleFeatures], copies: &[(u32, u32)]) -> (usize, usize) {
-    let weights = Weights::from_articles(features);
-    let signatures: Vec<Signature> = features
-        .par_iter()
-        .map(|f| signature(f, &weights))
-        .collect();
+    let signatures: Vec<Signature> = features.par_iter().map(signature).collect();
     let proposed = propose(&signatures);
     let found = copies
         .iter()
@@ -375,8 +374,7 @@ mod tests {
             extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
             extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
         ];
-        let w = Weights::from_articles(&docs);
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
     }
 
@@ -387,7 +385,7 @@ mod tests {
             &["The people said the government would meet Vasquez in Carrow next year."],
             &lang,
         );
-        let sig = signature(&f, &Weights::from_articles([&f]));
+        let sig = signature(&f);
         let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
         assert!(has("vasquez") && has("carrow"));
         assert!(!has("people") && !has("year"));
@@ -408,8 +406,7 @@ mod tests {
                 docs.push(extract(&[&other], &lang));
             }
         }
-        let w = Weights::from_articles(&docs);
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
         let pairs = propose(&sigs);
         for copy in (0..400u32).step_by(2) {
             assert!(
@@ -440,8 +437,7 @@ mod tests {
                 }
             })
             .collect();
-        let w = Weights::from_articles(&docs);
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d, &w)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
         let all = propose(&sigs);
         let fresh: Vec<bool> = (0..150).map(|k| k % 7 == 0).collect();
         let want: Vec<(u32, u32)> = all
@@ -460,7 +456,7 @@ mod tests {
             &["Harbour master Lena Vasquez said 2.4 million krona would be spent in Port Ellis."],
             &lang,
         );
-        let sig = signature(&f, &Weights::from_articles([&f]));
+        let sig = signature(&f);
         let mut e = Encoder::default();
         sig.encode(&mut e);
         assert_eq!(Signature::decode(&e.bytes).expect("decodes"), sig);

@@ -350,7 +350,7 @@ pub fn run(
                 let f = ArticleFeatures::decode(&blob)
                     .map_err(|e| anyhow::anyhow!("state: features of {path}: {e}"))?;
                 let mut e = Encoder::default();
-                candidates::signature(&f, &weights).encode(&mut e);
+                candidates::signature(&f).encode(&mut e);
                 Ok((path, e.bytes))
             })
             .collect::<anyhow::Result<_>>()?;

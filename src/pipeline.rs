@@ -307,7 +307,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
                 let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
                 let mut a = c.article;
                 a.words = feats.words;
-                let sig = use_index.then(|| candidates::signature(&feats, &weights));
+                let sig = use_index.then(|| candidates::signature(&feats));
                 let keep = opts.keep_features.then(|| feats.clone());
                 let mut e = Encoder::default();
                 Prepared::from_features(feats, &weights).encode(&mut e);
