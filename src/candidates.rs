@@ -374,7 +374,7 @@ mod tests {
             extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
             extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
         ];
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
     }
 
@@ -406,7 +406,7 @@ mod tests {
                 docs.push(extract(&[&other], &lang));
             }
         }
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
         let pairs = propose(&sigs);
         for copy in (0..400u32).step_by(2) {
             assert!(
@@ -437,7 +437,7 @@ mod tests {
                 }
             })
             .collect();
-        let sigs: Vec<Signature> = docs.iter().map(|d| signature(d)).collect();
+        let sigs: Vec<Signature> = docs.iter().map(signature).collect();
         let all = propose(&sigs);
         let fresh: Vec<bool> = (0..150).map(|k| k % 7 == 0).collect();
         let want: Vec<(u32, u32)> = all
