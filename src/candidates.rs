@@ -175,24 +175,15 @@ pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
         .flat_map_iter(|i| {
             let i = i as u32;
             let sig = &signatures[i as usize];
-            // Later articles sharing enough terms, or enough sampled 5-grams, with this one.
-            let mut out = shared_at_least(&sig.terms, &terms, i, MIN_SHARED_TERMS, cap, window);
-            out.extend(shared_at_least(
-                &sig.shingles,
-                &shingles,
-                i,
-                MIN_SHARED_SHINGLES,
-                cap,
-                window,
-            ));
-            out.extend(shared_at_least(
-                &sig.facts,
-                &facts,
-                i,
-                MIN_SHARED_FACTS,
-                cap,
-                window,
-            ));
+            // Later articles sharing enough terms, facts or sampled 5-grams with this one.
+            let mut out = Vec::new();
+            for (keys, index, min) in [
+                (&sig.terms, &terms, MIN_SHARED_TERMS),
+                (&sig.shingles, &shingles, MIN_SHARED_SHINGLES),
+                (&sig.facts, &facts, MIN_SHARED_FACTS),
+            ] {
+                out.extend(shared(keys, index, i, min, cap, window, true).map(|j| (i, j)));
+            }
             out
         })
         .collect();
@@ -224,8 +215,8 @@ pub fn propose_involving(signatures: &[Signature], fresh: &[bool]) -> Vec<(u32, 
             ] {
                 // Later partners as propose finds them from i, and earlier ones as propose
                 // finds i from them.
-                out.extend(shared_at_least(keys, index, i, min, cap, window));
-                out.extend(shared_before(keys, index, i, min, cap, window));
+                out.extend(shared(keys, index, i, min, cap, window, true).map(|j| (i, j)));
+                out.extend(shared(keys, index, i, min, cap, window, false).map(|h| (h, i)));
             }
             out
         })
@@ -235,39 +226,9 @@ pub fn propose_involving(signatures: &[Signature], fresh: &[bool]) -> Vec<(u32, 
     pairs
 }
 
-/// Pairs `(h, i)`, `h < i`, that [`shared_at_least`] run from `h` would give.
-fn shared_before(
-    keys: &[u32],
-    index: &Postings,
-    i: u32,
-    min: u32,
-    cap: usize,
-    window: usize,
-) -> Vec<(u32, u32)> {
-    shared(keys, index, i, min, cap, window, false)
-        .into_iter()
-        .map(|h| (h, i))
-        .collect()
-}
-
-/// Pairs `(i, j)`, `j > i`, whose keys share at least `min` entries of `index`: every later
-/// article of a list up to `cap` long, the next `window` ones of a longer list.
-fn shared_at_least(
-    keys: &[u32],
-    index: &Postings,
-    i: u32,
-    min: u32,
-    cap: usize,
-    window: usize,
-) -> Vec<(u32, u32)> {
-    shared(keys, index, i, min, cap, window, true)
-        .into_iter()
-        .map(|j| (i, j))
-        .collect()
-}
-
 /// Articles after `i` (or before it) in at least `min` of its keys' lists: all of a list up to
-/// `cap` long, the nearest `window` of a longer one. Lists are in article order.
+/// `cap` long, the nearest `window` of a longer one. Lists are in article order, so a pair
+/// `(i, j)` is found from `i` looking later and from `j` looking earlier.
 fn shared(
     keys: &[u32],
     index: &Postings,
@@ -276,7 +237,7 @@ fn shared(
     cap: usize,
     window: usize,
     later: bool,
-) -> Vec<u32> {
+) -> impl Iterator<Item = u32> {
     let mut partners: Vec<u32> = Vec::new();
     for list in keys.iter().filter_map(|k| index.get(k)) {
         let (before, after) = match list.binary_search(&i) {
@@ -296,11 +257,12 @@ fn shared(
         }
     }
     partners.sort_unstable();
-    partners
+    let found: Vec<u32> = partners
         .chunk_by(|x, y| x == y)
         .filter(|run| run.len() as u32 >= min)
         .map(|run| run[0])
-        .collect()
+        .collect();
+    found.into_iter()
 }
 
 /// How many of `copies` (pairs found by all-pairs scoring) the index proposes, and how many

@@ -481,24 +481,8 @@ fn unrelated(x: &TemplateInput, y: &TemplateInput, s: &mut Scratch) -> bool {
     }
     x.words.decode(&mut s.wx);
     y.words.decode(&mut s.wy);
-    let shared = intersect_count32(&s.wx, &s.wy).saturating_sub(e);
+    let shared = crate::text::intersect_count(&s.wx, &s.wy).saturating_sub(e);
     (shared as f32) < UNRELATED_OVERLAP * nx.min(ny) as f32
-}
-
-fn intersect_count32(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// The articles (of `arts`, sorted) whose copy of a recurring line is a template: those found
