@@ -92,6 +92,10 @@ fn checkpoint(point: &str) {
 /// could be read.
 type Stat = (String, PathBuf, Option<(u64, i64)>);
 
+/// A new article as it goes into the state: path, report row, features and signature blobs,
+/// and the features themselves (for the document frequencies).
+type Indexed = (String, Vec<u8>, Vec<u8>, Vec<u8>, ArticleFeatures);
+
 /// A file on disk as the state remembers it.
 struct Known {
     size: u64,
@@ -281,37 +285,39 @@ pub fn run(
     let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let (reading, problems) = pipeline::read_files(&to_read, opts, &lexicon, &spill_dir)?;
     summary.problems.extend(problems);
-    // Each batch goes straight into the state (a first index of a million articles does not
-    // fit in memory); signatures follow once the folder's word weights are known.
+    // Each batch goes straight into the state: a first index of a million articles does not
+    // fit in memory. Signatures depend on the article alone, so they go in with it.
     let ids: Vec<usize> = (0..reading.labels.len()).collect();
     let bar = pipeline::progress(opts.progress, ids.len() as u64, "analysing");
     let mut insert_error = None;
     let mut insert = tx
         .prepare(
             "INSERT OR REPLACE INTO articles (path, file, run, signature, analysed)
-             VALUES (?1, ?2, ?3, x'', ?4)",
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .map_err(sql)?;
     let mut insert_features = tx
         .prepare("INSERT OR REPLACE INTO features (path, blob) VALUES (?1, ?2)")
         .map_err(sql)?;
     pipeline::clean_articles(&reading, &ids, &bar, |batch| {
-        let done: Vec<(String, Vec<u8>, Vec<u8>, ArticleFeatures)> = batch
+        let done: Vec<Indexed> = batch
             .into_par_iter()
             .map(|(_, c)| {
                 let feats = pipeline::extract_body(&c.body, &lang);
                 let mut a = c.article;
                 a.words = feats.words;
-                let (mut ea, mut ef) = (Encoder::default(), Encoder::default());
+                let (mut ea, mut ef, mut es) =
+                    (Encoder::default(), Encoder::default(), Encoder::default());
                 a.encode(&mut ea);
                 feats.encode(&mut ef);
-                (a.path, ea.bytes, ef.bytes, feats)
+                candidates::signature(&feats).encode(&mut es);
+                (a.path, ea.bytes, ef.bytes, es.bytes, feats)
             })
             .collect();
-        for (path, analysed, features, feats) in done {
+        for (path, analysed, features, signature, feats) in done {
             df.add(&feats);
             let r = insert
-                .execute(params![path, file_of(&path), run_id, analysed])
+                .execute(params![path, file_of(&path), run_id, signature, analysed])
                 .and_then(|_| insert_features.execute(params![path, features]));
             if let Err(e) = r {
                 insert_error.get_or_insert(e);
@@ -326,41 +332,6 @@ pub fn run(
         return Err(sql(e));
     }
     let weights = Weights::from_df(df.clone());
-    let mut after = String::new();
-    loop {
-        let rows: Vec<(String, Vec<u8>)> = {
-            let mut q = tx
-                .prepare(
-                    "SELECT a.path, f.blob FROM articles a JOIN features f ON f.path = a.path
-                     WHERE a.run = ?1 AND a.path > ?2 ORDER BY a.path LIMIT 4096",
-                )
-                .map_err(sql)?;
-            let rows = q
-                .query_map(params![run_id, after], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(sql)?
-                .collect::<Result<_, _>>()
-                .map_err(sql)?;
-            rows
-        };
-        let Some(last) = rows.last() else { break };
-        after = last.0.clone();
-        let signed: Vec<(String, Vec<u8>)> = rows
-            .into_par_iter()
-            .map(|(path, blob)| {
-                let f = ArticleFeatures::decode(&blob)
-                    .map_err(|e| anyhow::anyhow!("state: features of {path}: {e}"))?;
-                let mut e = Encoder::default();
-                candidates::signature(&f).encode(&mut e);
-                Ok((path, e.bytes))
-            })
-            .collect::<anyhow::Result<_>>()?;
-        let mut update = tx
-            .prepare("UPDATE articles SET signature = ?2 WHERE path = ?1")
-            .map_err(sql)?;
-        for (path, sig) in signed {
-            update.execute(params![path, sig]).map_err(sql)?;
-        }
-    }
 
     // Candidates: every live article's signature, in path order (article numbering).
     let mut rows: Vec<(String, bool, Vec<u8>)> = Vec::new();

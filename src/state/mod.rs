@@ -43,7 +43,6 @@ CREATE TABLE articles (
     analysed BLOB NOT NULL      -- report row: metadata, boilerplate lines, farm marks
 );
 CREATE INDEX articles_by_file ON articles (file);
-CREATE INDEX articles_by_run ON articles (run, path);
 -- Features apart: read only for the articles a run compares, while every run reads all
 -- signatures and report rows (a table of small rows, read in storage order).
 CREATE TABLE features (
