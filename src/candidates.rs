@@ -166,64 +166,63 @@ pub fn signature(f: &ArticleFeatures) -> Signature {
 
 /// Pairs `(i, j)`, `i < j`, proposed by the signature index, sorted.
 pub fn propose(signatures: &[Signature]) -> Vec<(u32, u32)> {
-    let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
-    let terms = postings(signatures.par_iter().map(|s| &s.terms));
-    let shingles = postings(signatures.par_iter().map(|s| &s.shingles));
-    let facts = postings(signatures.par_iter().map(|s| &s.facts));
-    let mut pairs: Vec<(u32, u32)> = (0..signatures.len())
-        .into_par_iter()
-        .flat_map_iter(|i| {
-            let i = i as u32;
-            let sig = &signatures[i as usize];
-            // Later articles sharing enough terms, facts or sampled 5-grams with this one.
-            let mut out = Vec::new();
-            for (keys, index, min) in [
-                (&sig.terms, &terms, MIN_SHARED_TERMS),
-                (&sig.shingles, &shingles, MIN_SHARED_SHINGLES),
-                (&sig.facts, &facts, MIN_SHARED_FACTS),
-            ] {
-                out.extend(shared(keys, index, i, min, cap, window, true).map(|j| (i, j)));
-            }
-            out
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    let all: Vec<u32> = (0..signatures.len() as u32).collect();
+    Index::build(signatures).pairs(signatures, &all, false)
 }
 
 /// The pairs [`propose`] would give that involve at least one article with `fresh[i]` set,
 /// sorted: what an incremental run compares, without the cost of the pairs among old
 /// articles (already scored by earlier runs).
 pub fn propose_involving(signatures: &[Signature], fresh: &[bool]) -> Vec<(u32, u32)> {
-    let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
-    let terms = postings(signatures.par_iter().map(|s| &s.terms));
-    let shingles = postings(signatures.par_iter().map(|s| &s.shingles));
-    let facts = postings(signatures.par_iter().map(|s| &s.facts));
     let new: Vec<u32> = (0..signatures.len() as u32)
         .filter(|&i| fresh.get(i as usize).copied().unwrap_or(false))
         .collect();
-    let mut pairs: Vec<(u32, u32)> = new
-        .par_iter()
-        .flat_map_iter(|&i| {
-            let sig = &signatures[i as usize];
-            let mut out = Vec::new();
-            for (keys, index, min) in [
-                (&sig.terms, &terms, MIN_SHARED_TERMS),
-                (&sig.shingles, &shingles, MIN_SHARED_SHINGLES),
-                (&sig.facts, &facts, MIN_SHARED_FACTS),
-            ] {
-                // Later partners as propose finds them from i, and earlier ones as propose
-                // finds i from them.
-                out.extend(shared(keys, index, i, min, cap, window, true).map(|j| (i, j)));
-                out.extend(shared(keys, index, i, min, cap, window, false).map(|h| (h, i)));
-            }
-            out
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+    Index::build(signatures).pairs(signatures, &new, true)
+}
+
+/// The inverted lists of the three kinds of signature key.
+struct Index {
+    terms: Postings,
+    shingles: Postings,
+    facts: Postings,
+}
+
+impl Index {
+    fn build(signatures: &[Signature]) -> Index {
+        Index {
+            terms: postings(signatures.par_iter().map(|s| &s.terms)),
+            shingles: postings(signatures.par_iter().map(|s| &s.shingles)),
+            facts: postings(signatures.par_iter().map(|s| &s.facts)),
+        }
+    }
+
+    /// Pairs `(i, j)`, `i < j`, with `i` or `j` among `from`, that share enough terms, facts or
+    /// sampled 5-grams, sorted. Each article of `from` looks at later articles, and with
+    /// `earlier` also at earlier ones (as those would have found it).
+    fn pairs(&self, signatures: &[Signature], from: &[u32], earlier: bool) -> Vec<(u32, u32)> {
+        let (cap, window) = (MAX_POSTINGS, LONG_POSTINGS_WINDOW);
+        let mut pairs: Vec<(u32, u32)> = from
+            .par_iter()
+            .flat_map_iter(|&i| {
+                let sig = &signatures[i as usize];
+                let mut out = Vec::new();
+                for (keys, index, min) in [
+                    (&sig.terms, &self.terms, MIN_SHARED_TERMS),
+                    (&sig.shingles, &self.shingles, MIN_SHARED_SHINGLES),
+                    (&sig.facts, &self.facts, MIN_SHARED_FACTS),
+                ] {
+                    out.extend(shared(keys, index, i, min, cap, window, true).map(|j| (i, j)));
+                    if earlier {
+                        out.extend(shared(keys, index, i, min, cap, window, false).map(|h| (h, i)));
+                    }
+                }
+                out
+            })
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
+    }
 }
 
 /// Articles after `i` (or before it) in at least `min` of its keys' lists: all of a list up to

@@ -537,11 +537,6 @@ impl DocFrequencies {
         }
     }
 
-    /// Articles counted.
-    pub fn docs(&self) -> usize {
-        self.docs as usize
-    }
-
     /// The counts as a blob (terms in order, then counts), for a persistent state.
     pub fn encode(&self, e: &mut Encoder) {
         let mut all: Vec<(Term, u32)> = self.counts.iter().map(|(&t, &c)| (t, c)).collect();
@@ -567,20 +562,6 @@ impl DocFrequencies {
             counts: terms.into_iter().zip(counts).collect(),
             docs,
         })
-    }
-
-    pub fn merge(&mut self, other: DocFrequencies) {
-        self.docs += other.docs;
-        if self.counts.len() < other.counts.len() {
-            let mine = std::mem::replace(&mut self.counts, other.counts);
-            for (t, c) in mine {
-                *self.counts.entry(t).or_insert(0) += c;
-            }
-        } else {
-            for (t, c) in other.counts {
-                *self.counts.entry(t).or_insert(0) += c;
-            }
-        }
     }
 }
 

@@ -331,7 +331,14 @@ pub fn run(
     if let Some(e) = insert_error {
         return Err(sql(e));
     }
-    let weights = Weights::from_df(df.clone());
+    let mut e = Encoder::default();
+    df.encode(&mut e);
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('df', ?1)",
+        [e.bytes],
+    )
+    .map_err(sql)?;
+    let weights = Weights::from_df(df);
 
     // Candidates: every live article's signature, in path order (article numbering).
     let mut rows: Vec<(String, bool, Vec<u8>)> = Vec::new();
@@ -411,13 +418,6 @@ pub fn run(
                 .map_err(sql)?;
         }
     }
-    let mut e = Encoder::default();
-    df.encode(&mut e);
-    tx.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('df', ?1)",
-        [e.bytes],
-    )
-    .map_err(sql)?;
     summary.indexed = paths.len();
     let new_copies = found_pairs.iter().filter(|p| p.relation.is_copy()).count();
     tx.execute(
