@@ -27,6 +27,9 @@ pub enum Command {
     /// sees them.
     #[command(after_long_help = commands::extract::USAGE)]
     Extract(ExtractArgs),
+    /// Fit the copy model on labeled sets, cross-validated by story.
+    #[command(after_long_help = commands::fit::USAGE)]
+    Fit(FitArgs),
 }
 
 /// Field names of JSON-lines input, shared by `scan` and `extract`.
@@ -97,6 +100,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub candidate_index: bool,
 
+    /// Copy model to use instead of the built-in one (a file `spinscan fit` wrote from your
+    /// own labels).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+
     /// Cron mode: remember every article in this state file (SQLite, created if missing);
     /// read only new and changed files, compare them with everything seen before, and list
     /// the new copies in new_pairs.csv. Exit 1 only when there are new copies.
@@ -154,7 +162,8 @@ pub struct EvalArgs {
     pub out: PathBuf,
 
     /// Which families of a labeled set to measure on: all, fit or test (a fixed split by
-    /// family, so thresholds fitted on one half are reported on the other).
+    /// family, so thresholds fitted on one half are reported on the other), or fold:K/N (the
+    /// stories `spinscan fit` holds out in fold K of N).
     #[arg(long, default_value = "all")]
     pub split: String,
 
@@ -174,4 +183,44 @@ pub struct EvalArgs {
     /// Print only the metrics, one `name value` per line (for scripts).
     #[arg(long)]
     pub metrics_only: bool,
+
+    /// Copy model to use instead of the built-in one (a file `spinscan fit` wrote).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Labeled sets: the spun-dev layout or real pages with a manifest.csv.
+    #[arg(required = true, value_name = "SET")]
+    pub sets: Vec<PathBuf>,
+
+    /// Where to write the model fitted on all sets.
+    #[arg(long, short, default_value = "data/model/copy.tsv")]
+    pub out: PathBuf,
+
+    /// Write every labeled pair with its inputs and held-out probability to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub dump_pairs: Option<PathBuf>,
+
+    /// Also write each held-out fold's model here (fold-K.tsv).
+    #[arg(long, value_name = "DIR")]
+    pub fold_models: Option<PathBuf>,
+
+    /// Folds of stories for cross-validation.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..))]
+    pub folds: u32,
+
+    /// How much a set counts, by its folder name, e.g. `--weight spun-dev=2` (repeatable;
+    /// every set counts 1 otherwise, whatever its size).
+    #[arg(long, value_name = "SET=WEIGHT")]
+    pub weight: Vec<String>,
+
+    /// L2 penalty on the standardised weights (30 did best in cross-validation, EVALUATION.md).
+    #[arg(long, default_value_t = 30.0)]
+    pub alpha: f64,
+
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
 }

@@ -11,13 +11,65 @@
 
 use std::collections::HashMap;
 
-use crate::score::PairScore;
+use crate::score::{CopyModel, PairScore, Relation};
 
 /// Mean pair score between two clusters needed to merge them. A missing pair counts as 0.
 pub const MERGE_LINKAGE: f32 = 0.30;
 
 /// Components larger than this are kept whole (average linkage is cubic in component size).
 const MAX_LINKAGE_COMPONENT: usize = 1500;
+
+/// Links siblings: two copies of one source often share little wording with each other
+/// (each reworded it its own way, or each took a different write-through), yet each is
+/// clearly a copy of a third article. A pair whose own copy probability reaches the model's
+/// `sibling_min` becomes a rewrite when some third article is a copy of both with probability
+/// `sibling_support` or more. An independent report is not a strong copy of anything, so it
+/// is not pulled in this way. `pairs` must be sorted by (a, b); one pass, no chaining: only
+/// the verdicts from scoring are used as support.
+pub fn link_siblings(pairs: &mut [PairScore], model: &CopyModel) {
+    if model.sibling_min >= 1.0 {
+        return;
+    }
+    let mut strong: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
+    for p in pairs.iter().filter(|p| p.score >= model.sibling_support) {
+        strong.entry(p.a).or_default().push((p.b, p.score));
+        strong.entry(p.b).or_default().push((p.a, p.score));
+    }
+    for v in strong.values_mut() {
+        v.sort_unstable_by_key(|x| x.0);
+    }
+    let support = |a: u32, b: u32| -> f32 {
+        let (Some(x), Some(y)) = (strong.get(&a), strong.get(&b)) else {
+            return 0.0;
+        };
+        let (mut i, mut j, mut best) = (0, 0, 0f32);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    best = best.max(x[i].1.min(y[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        best
+    };
+    let linked: Vec<usize> = pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            !p.relation.is_copy()
+                && p.score >= model.sibling_min
+                && support(p.a, p.b) >= model.sibling_support
+        })
+        .map(|(k, _)| k)
+        .collect();
+    for k in linked {
+        pairs[k].relation = Relation::Rewrite;
+    }
+}
 
 /// Groups `n` articles. Returns families (sorted member lists), largest evidence first within
 /// each, ordered by their smallest member; singletons included.

@@ -21,7 +21,7 @@ use crate::features::{ArticleFeatures, DocFrequencies, Language, Weights};
 use crate::ingest::{self, Problem};
 use crate::pipeline::{self, Analysed, Analysis, Options};
 use crate::report;
-use crate::score::{self, PairScore, Prepared, Relation};
+use crate::score::{self, PairScore, Params, Prepared};
 use crate::state::{lock, State};
 use crate::store::Encoder;
 use crate::text::hash64;
@@ -396,7 +396,7 @@ pub fn run(
                 .par_iter()
                 .filter_map(|&(i, j)| {
                     let s = score::score_pair(i, j, &prepared[&i], &prepared[&j], &params_);
-                    (s.relation != Relation::Unrelated).then_some(s)
+                    score::is_kept(&s, &params_).then_some(s)
                 })
                 .collect::<Vec<_>>(),
         );
@@ -440,7 +440,7 @@ pub fn run(
 
     // Reports from the state: every live article and pair; the new pairs are those of runs
     // whose reports were not delivered yet (this one, and any that crashed after committing).
-    let analysis = load_analysis(&state, root, &paths)?;
+    let analysis = load_analysis(&state, root, &paths, &opts.params)?;
     let unreported: HashSet<i64> = {
         let mut q = state
             .conn
@@ -501,7 +501,12 @@ fn pair_runs(state: &State, paths: &[String]) -> anyhow::Result<HashMap<(u32, u3
 }
 
 /// The whole folder as the state knows it, families and attribution included.
-fn load_analysis(state: &State, root: &Path, paths: &[String]) -> anyhow::Result<Analysis> {
+fn load_analysis(
+    state: &State,
+    root: &Path,
+    paths: &[String],
+    params: &Params,
+) -> anyhow::Result<Analysis> {
     let index: HashMap<&str, u32> = paths
         .iter()
         .enumerate()
@@ -545,7 +550,7 @@ fn load_analysis(state: &State, root: &Path, paths: &[String]) -> anyhow::Result
         }
     }
     scored.sort_by_key(|p| (p.a, p.b));
-    let mut analysis = pipeline::assemble(articles, scored);
+    let mut analysis = pipeline::assemble(articles, scored, params);
     analysis.root = root.to_path_buf();
     Ok(analysis)
 }

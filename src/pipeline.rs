@@ -342,7 +342,7 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     scored.sort_by_key(|p| (p.a, p.b));
     clock.done("score", format_args!("{} related pairs", scored.len()));
 
-    let mut analysis = assemble(analysed, scored);
+    let mut analysis = assemble(analysed, scored, &opts.params);
     analysis.root = root.to_path_buf();
     problems.sort_by(|a, b| a.path.cmp(&b.path));
     analysis.problems = problems;
@@ -358,8 +358,14 @@ pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
 
 /// Families and attribution over scored pairs (sorted by (a, b), related pairs only): the
 /// last stages, shared by a full scan and an incremental one.
-pub fn assemble(mut analysed: Vec<Analysed>, scored: Vec<PairScore>) -> Analysis {
+pub fn assemble(
+    mut analysed: Vec<Analysed>,
+    mut scored: Vec<PairScore>,
+    params: &Params,
+) -> Analysis {
     let n = analysed.len();
+    families::link_siblings(&mut scored, params.model());
+    scored.retain(|p| p.relation != Relation::Unrelated);
     let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
         .map(|a| ArticleEvidence {
@@ -452,7 +458,7 @@ fn score_pairs(
             .and_then(|_| Prepared::decode(buf))
             .map_err(|e| anyhow::anyhow!("cannot read back scoring form {id}: {e}"))
     };
-    let keep = |s: PairScore| (s.relation != Relation::Unrelated).then_some(s);
+    let keep = |s: PairScore| score::is_kept(&s, &params).then_some(s);
     // Every article in memory when they fit (or when every pair is compared anyway).
     let resident: Option<Vec<Prepared>> = if store.in_memory() || pairs.is_none() {
         Some(

@@ -95,27 +95,78 @@ fn a_broken_floor_fails_with_exit_1_and_names_the_metric() {
 }
 
 #[test]
-fn a_stricter_rewrite_threshold_loses_the_rewrites() {
+fn a_model_with_a_stricter_threshold_loses_the_rewrites() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = spinscan(&[
-        "eval",
-        &sample(),
-        "--set",
-        "rewrite_score=0.99",
-        "--set",
-        "narration_shingles=100000",
-        "--out",
-        dir.path().to_str().expect("utf-8"),
-        "--metrics-only",
-    ]);
-    assert_eq!(o.status.code(), Some(0));
-    let m = metrics(dir.path());
-    let recall = m
-        .iter()
-        .find(|(n, _)| n == "recall_heavy_rewrite")
-        .expect("measured")
-        .1;
-    assert!(recall < 1.0, "--set reaches the scorer");
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/model/copy.tsv"))
+            .expect("shipped model");
+    let strict: String = shipped
+        .lines()
+        .map(|l| {
+            if l.starts_with("threshold\t") {
+                "threshold\t0.9999".to_string()
+            } else if l.starts_with("sibling\t") {
+                "sibling\t1\t1".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    let model = dir.path().join("strict.tsv");
+    std::fs::write(&model, strict).expect("write model");
+    let recall = |extra: &[&str]| {
+        let out = dir.path().join("out");
+        let sample_path = sample();
+        let mut args = vec![
+            "eval",
+            &sample_path,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--metrics-only",
+        ];
+        args.extend_from_slice(extra);
+        let o = spinscan(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        metrics(&out)
+            .iter()
+            .find(|(n, _)| n == "recall_heavy_rewrite")
+            .expect("measured")
+            .1
+    };
+    assert_eq!(
+        recall(&[]),
+        1.0,
+        "the shipped model finds the sample's rewrites"
+    );
+    let strict = model.to_str().expect("utf-8");
+    assert!(
+        recall(&["--model", strict]) < 1.0,
+        "--model reaches the scorer"
+    );
+}
+
+#[test]
+fn a_model_file_of_another_version_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let model = dir.path().join("old.tsv");
+    std::fs::write(
+        &model,
+        "threshold\t0.5\nbias\t0\ninput\tno_such_input\t0\t1\t1\n",
+    )
+    .expect("write");
+    let o = spinscan(&["eval", &sample(), "--model", model.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("old.tsv") && err.contains("no_such_input"),
+        "{err}"
+    );
 }
 
 #[test]

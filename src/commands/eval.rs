@@ -35,7 +35,7 @@ use crate::cli::EvalArgs;
 use crate::commands::{init_threads, Outcome};
 use spinscan::eval::{self, labeled::Split, Format};
 use spinscan::pipeline::Options;
-use spinscan::score::Params;
+use spinscan::score::{CopyModel, Params};
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     init_threads(args.threads)?;
@@ -50,8 +50,15 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
             .map_err(|_| anyhow::anyhow!("--set {kv:?}: {value:?} is not a number"))?;
         params.set(name.trim(), value)?;
     }
-    let split = Split::parse(&args.split)
-        .ok_or_else(|| anyhow::anyhow!("--split {:?}: expected all, fit or test", args.split))?;
+    if let Some(path) = &args.model {
+        params.model = Some(CopyModel::load(path)?);
+    }
+    let split = Split::parse(&args.split).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--split {:?}: expected all, fit, test or fold:K/N",
+            args.split
+        )
+    })?;
     let format = Format::detect(&args.dir).ok_or_else(|| {
         anyhow::anyhow!(
             "{}: not a labeled set this version reads (see spinscan eval --help)",

@@ -2,12 +2,13 @@
 
 pub mod eval;
 pub mod extract;
+pub mod fit;
 pub mod scan;
 
 /// Exit codes, for cron jobs and scripts.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  scan: ran, found no copies      eval: ran, every floor holds    extract: ran
+  0  scan: ran, found no copies      eval: ran, every floor holds    extract, fit: ran
   1  scan: ran, found copies         eval: a figure fell below its floor
   2  error (bad arguments, missing folder, unwritable reports)";
 
@@ -22,12 +23,14 @@ pub enum Outcome {
     FloorsHold,
     /// `eval`: a figure fell below its floor.
     FloorBroken,
+    /// `fit`: the model was written.
+    Fitted,
 }
 
 impl Outcome {
     pub fn code(self) -> u8 {
         match self {
-            Outcome::NoCopies | Outcome::FloorsHold | Outcome::Extracted => 0,
+            Outcome::NoCopies | Outcome::FloorsHold | Outcome::Extracted | Outcome::Fitted => 0,
             Outcome::CopiesFound | Outcome::FloorBroken => 1,
         }
     }

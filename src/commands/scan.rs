@@ -30,6 +30,7 @@ Exit codes: 0 no (new) copies found, 1 (new) copies found, 2 error.";
 
 use crate::cli::ScanArgs;
 use crate::commands::{init_threads, Outcome};
+use spinscan::score::{CopyModel, Params};
 use std::time::Duration;
 
 use spinscan::candidates;
@@ -44,7 +45,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let spill_dir = std::fs::create_dir_all(&args.out)
         .is_ok()
         .then(|| args.out.clone());
+    let mut params = Params::DEFAULT;
+    if let Some(path) = &args.model {
+        params.model = Some(CopyModel::load(path)?);
+    }
     let opts = Options {
+        params,
         lang: args.lang.clone(),
         lexicon: args.boilerplate_lexicon.clone(),
         progress: !args.quiet,

@@ -6,8 +6,10 @@
 //! same run (`baselines`), so every figure has its comparison beside it.
 
 pub mod baselines;
+pub mod fit;
 pub mod labeled;
 pub mod msrp;
+pub mod pairs;
 pub mod pan13;
 pub mod realdev;
 pub mod scrapinghub;

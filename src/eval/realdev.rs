@@ -22,70 +22,57 @@ use crate::pipeline::{self, Options};
 
 const DERIVED_ROLES: &[&str] = &["original", "verbatim_copy", "rewrite"];
 
-struct Page {
-    index: u32,
-    url: String,
-    family: String,
-    role: String,
-    derives_from: String,
+pub(crate) struct Page {
+    pub index: u32,
+    pub url: String,
+    pub family: String,
+    pub role: String,
+    pub derives_from: String,
+    /// For generated rewrites (the LLM set): how the rewrite was written.
+    pub style: String,
+}
+
+impl Page {
+    pub fn is_derived(&self) -> bool {
+        DERIVED_ROLES.contains(&self.role.as_str())
+    }
+}
+
+/// Whether two pages are a labeled copy pair: same family, both derived from its source.
+pub(crate) fn is_positive(a: &Page, b: &Page) -> bool {
+    a.family == b.family && a.is_derived() && b.is_derived()
+}
+
+/// What kind of pair two pages make: their roles, "other family" across stories, and the
+/// style of a generated rewrite.
+pub(crate) fn pair_kind(a: &Page, b: &Page) -> String {
+    if a.family != b.family {
+        return "other family (any roles)".into();
+    }
+    let mut roles = [a.role.as_str(), b.role.as_str()];
+    roles.sort_unstable();
+    let mut kind = format!("{}-{}", roles[0], roles[1]);
+    let mut styles: Vec<&str> = [a.style.as_str(), b.style.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    styles.sort_unstable();
+    if !styles.is_empty() {
+        kind.push_str(&format!(" [{}]", styles.join("+")));
+    }
+    kind
 }
 
 pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Report> {
-    let manifest = dir.join("manifest.csv");
-    let mut reader = csv::Reader::from_path(&manifest)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
-    let header = reader
-        .headers()
-        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?
-        .clone();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| anyhow::anyhow!("{}: no column {name:?}", manifest.display()))
-    };
-    let (c_file, c_url, c_family, c_role, c_from) = (
-        col("file")?,
-        col("url")?,
-        col("family")?,
-        col("role")?,
-        col("derives_from_url")?,
-    );
-    let c_found = header.iter().position(|h| h == "found");
-
     let mut opts = opts.clone();
     opts.keep_features = true;
     let an = pipeline::run(dir, &opts)?;
-    let index: HashMap<&str, u32> = an
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.path.as_str(), i as u32))
-        .collect();
-    let mut pages = Vec::new();
-    for (k, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
-        let get = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
-        if c_found.is_some_and(|c| get(c) != "true") {
-            continue;
-        }
-        let file = get(c_file);
-        let Some(&i) = index.get(file.as_str()) else {
-            anyhow::bail!(
-                "{}: line {}: {file:?} was not read as an article",
-                manifest.display(),
-                k + 2
-            );
-        };
-        pages.push(Page {
-            index: i,
-            url: get(c_url),
-            family: get(c_family),
-            role: get(c_role),
-            derives_from: get(c_from),
-        });
-    }
-    pages.retain(|p| p.role != "unsure" && split.keeps(&p.family));
+    let mut pages = read_manifest(dir, &an)?;
+    pages.retain(|p| split.keeps(&p.family));
+    // Generated rewrites are measured on their own (the `generated_*` figures); every other
+    // figure is about real pages only.
+    let (generated, pages): (Vec<Page>, Vec<Page>) =
+        pages.into_iter().partition(|p| !p.style.is_empty());
     let mut report = Report::for_dir(dir, Format::RealDev);
     report.metric("pages", pages.len() as f64);
 
@@ -120,25 +107,18 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let (mut jac, mut cos, mut jac_hard, mut cos_hard) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut by_kind: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut by_story: BTreeMap<&str, Prf> = BTreeMap::new();
+    let mut focus = Focus::default();
     for (k, &(x, y)) in pairs.iter().enumerate() {
         let (a, b) = (&pages[x], &pages[y]);
         let same = a.family == b.family;
-        let positive = same
-            && DERIVED_ROLES.contains(&a.role.as_str())
-            && DERIVED_ROLES.contains(&b.role.as_str());
+        let positive = is_positive(a, b);
         let key = (a.index.min(b.index), a.index.max(b.index));
         let called = predicted.get(&key).is_some_and(|p| p.0);
         all.add(called, positive);
         jac.push((baseline[k].0, positive));
         cos.push((baseline[k].1, positive));
-        let mut roles = [a.role.as_str(), b.role.as_str()];
-        roles.sort_unstable();
-        let kind = format!(
-            "{}{}-{}",
-            if same { "" } else { "other family: " },
-            roles[0],
-            roles[1]
-        );
+        let roles = [a.role.as_str(), b.role.as_str()];
         // The hard subset: rewrites (original-rewrite, rewrite siblings) against same-event
         // independent reports.
         let rewrite_pair =
@@ -150,17 +130,18 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
             cos_hard.push((baseline[k].1, positive));
         }
         if same {
-            let e = by_kind.entry(kind).or_insert((0, 0));
-            e.0 += 1;
-            e.1 += u64::from(called);
-        } else {
-            let e = by_kind
-                .entry("other family (any roles)".into())
-                .or_insert((0, 0));
-            e.0 += 1;
-            e.1 += u64::from(called);
+            by_story
+                .entry(a.family.as_str())
+                .or_default()
+                .add(called, positive);
         }
+        focus.add(a, b, called, positive);
+        let e = by_kind.entry(pair_kind(a, b)).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += u64::from(called);
     }
+    let (gen_spinscan, gen_jac, gen_cos) =
+        generated_pairs(&generated, &pages, &an, &predicted, &tfidf, &mut focus);
     let (jt, jprf) = best_threshold(&mut jac);
     let (ct, cprf) = best_threshold(&mut cos);
     let (jht, jhprf) = best_threshold(&mut jac_hard);
@@ -178,6 +159,9 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     t.row(jhprf.row(&format!("word 5-gram Jaccard >= {jht:.3}")));
     t.row(chprf.row(&format!("TF-IDF cosine >= {cht:.3}")));
     report.tables.push(t);
+    report.metric("copy_tp", all.tp as f64);
+    report.metric("copy_fp", all.fp as f64);
+    report.metric("copy_fn", all.fn_ as f64);
     report.metric("copy_precision", all.precision());
     report.metric("copy_recall", all.recall());
     report.metric("copy_f1", all.f1());
@@ -202,6 +186,30 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         ]);
     }
     report.tables.push(t);
+
+    if !generated.is_empty() {
+        let mut gen_jac = gen_jac;
+        let mut gen_cos = gen_cos;
+        let (t1, p1) = best_threshold(&mut gen_jac);
+        let (t2, p2) = best_threshold(&mut gen_cos);
+        let mut t = Table::new(
+            "Generated rewrites vs their source (positives) and the story's independent reports (negatives)",
+            &Prf::HEADER,
+        );
+        t.row(gen_spinscan.row("spinscan"));
+        t.row(p1.row(&format!("word 5-gram Jaccard >= {t1:.3}")));
+        t.row(p2.row(&format!("TF-IDF cosine >= {t2:.3}")));
+        report.tables.push(t);
+        report.metric("generated_f1", gen_spinscan.f1());
+        report.metric("baseline_tfidf_generated_f1", p2.f1());
+        report.metric("baseline_jaccard5_generated_f1", p1.f1());
+    }
+    let mut t = Table::new("By story (same-story pairs)", &Prf::HEADER);
+    for (story, prf) in &by_story {
+        t.row(prf.row(story));
+    }
+    report.tables.push(t);
+    focus.report(&mut report);
 
     // Candidate recall: the copy pairs found by all-pairs scoring that the index proposes.
     if an.pairs_scored == crate::candidates::all_pairs_count(an.articles.len()) {
@@ -255,6 +263,20 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         .collect();
     let ari = adjusted_rand_index(&truth, &predicted_family);
     report.metric("family_ari", ari);
+    // Family pair F1: two pages put in one family, against two pages derived from one source.
+    let mut family_pairs = Prf::default();
+    for x in 0..pages.len() {
+        for y in x + 1..pages.len() {
+            family_pairs.add(
+                predicted_family[x] == predicted_family[y],
+                truth[x] == truth[y],
+            );
+        }
+    }
+    report.metric("family_pair_f1", family_pairs.f1());
+    report.metric("family_pair_tp", family_pairs.tp as f64);
+    report.metric("family_pair_fp", family_pairs.fp as f64);
+    report.metric("family_pair_fn", family_pairs.fn_ as f64);
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
     t.row(vec![
         "direction accuracy".into(),
@@ -266,10 +288,232 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         f3(ari),
         format!("{} pages", pages.len()),
     ]);
+    t.row(vec![
+        "family pair F1".into(),
+        f3(family_pairs.f1()),
+        format!(
+            "pairs put in one family: precision {}, recall {}",
+            f3(family_pairs.precision()),
+            f3(family_pairs.recall())
+        ),
+    ]);
     report.tables.push(t);
     report.notes.push(
         "small set (one reader's labels, page beginnings of ~2,000 characters): use it to look at real cases, not to claim accuracy to two decimals"
             .into(),
     );
     Ok(report)
+}
+
+/// The manifest's pages that were collected, joined to the analysis' articles (`unsure`
+/// pages left out).
+pub(crate) fn read_manifest(dir: &Path, an: &pipeline::Analysis) -> anyhow::Result<Vec<Page>> {
+    let manifest = dir.join("manifest.csv");
+    let mut reader = csv::Reader::from_path(&manifest)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
+    let header = reader
+        .headers()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?
+        .clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| anyhow::anyhow!("{}: no column {name:?}", manifest.display()))
+    };
+    let (c_file, c_url, c_family, c_role, c_from) = (
+        col("file")?,
+        col("url")?,
+        col("family")?,
+        col("role")?,
+        col("derives_from_url")?,
+    );
+    let c_found = header.iter().position(|h| h == "found");
+    let c_style = header.iter().position(|h| h == "style");
+    let index: HashMap<&str, u32> = an
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.path.as_str(), i as u32))
+        .collect();
+    let mut pages = Vec::new();
+    for (k, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;
+        let get = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
+        if c_found.is_some_and(|c| get(c) != "true") {
+            continue;
+        }
+        let file = get(c_file);
+        let Some(&i) = index.get(file.as_str()) else {
+            anyhow::bail!(
+                "{}: line {}: {file:?} was not read as an article",
+                manifest.display(),
+                k + 2
+            );
+        };
+        pages.push(Page {
+            index: i,
+            url: get(c_url),
+            family: get(c_family),
+            role: get(c_role),
+            derives_from: get(c_from),
+            style: c_style.map(get).unwrap_or_default(),
+        });
+    }
+    pages.retain(|p| p.role != "unsure");
+    Ok(pages)
+}
+
+/// The figures the real-rewrite targets are stated in.
+#[derive(Default)]
+struct Focus {
+    /// Copy pairs involving a rewrite: found / all.
+    rewrite: (u64, u64),
+    /// Same-story pairs with an independent report: called copies / all.
+    independent: (u64, u64),
+    /// Generated (styled) rewrites against the page they derive from, per style.
+    generated: BTreeMap<String, (u64, u64)>,
+    /// Generated rewrites against other derived pages of their story (siblings).
+    generated_siblings: (u64, u64),
+    /// Generated rewrites against the story's independent reports: called copies / all.
+    generated_independent: (u64, u64),
+}
+
+impl Focus {
+    fn add(&mut self, a: &Page, b: &Page, called: bool, positive: bool) {
+        let bump = |c: &mut (u64, u64), hit: bool| {
+            c.0 += u64::from(hit);
+            c.1 += 1;
+        };
+        if a.family != b.family {
+            return;
+        }
+        if positive && (a.role == "rewrite" || b.role == "rewrite") {
+            bump(&mut self.rewrite, called);
+        }
+        if a.role == "independent" || b.role == "independent" {
+            bump(&mut self.independent, called);
+        }
+        for (g, other) in [(a, b), (b, a)] {
+            if g.style.is_empty() || !other.style.is_empty() && std::ptr::eq(g, b) {
+                continue; // two generated pages are counted once, from a
+            }
+            if other.role == "independent" {
+                bump(&mut self.generated_independent, called);
+            } else if positive {
+                if other.url == g.derives_from {
+                    bump(self.generated.entry(g.style.clone()).or_default(), called);
+                } else {
+                    bump(&mut self.generated_siblings, called);
+                }
+            }
+        }
+    }
+
+    fn report(&self, report: &mut Report) {
+        let rate = |c: (u64, u64)| ratio(c.0, c.1);
+        report.metric("rewrite_recall", rate(self.rewrite));
+        report.metric("rewrite_found", self.rewrite.0 as f64);
+        report.metric("rewrite_pairs", self.rewrite.1 as f64);
+        report.metric("independent_false_copy_rate", rate(self.independent));
+        report.metric("independent_called", self.independent.0 as f64);
+        report.metric("independent_pairs", self.independent.1 as f64);
+        let mut t = Table::new(
+            "Targets: rewrites found, independent reports called copies",
+            &["pairs", "n", "called copy", "rate"],
+        );
+        let mut row = |name: &str, c: (u64, u64)| {
+            t.row(vec![
+                name.to_string(),
+                c.1.to_string(),
+                c.0.to_string(),
+                f3(rate(c)),
+            ])
+        };
+        row("copy pairs involving a rewrite", self.rewrite);
+        row(
+            "same-story pairs with an independent report",
+            self.independent,
+        );
+        if !self.generated.is_empty() {
+            let mut total = (0, 0);
+            for (style, c) in &self.generated {
+                row(&format!("generated rewrite ({style}) vs its source"), *c);
+                total = (total.0 + c.0, total.1 + c.1);
+            }
+            row("generated rewrites vs their source, all styles", total);
+            row(
+                "generated rewrites vs other copies of the story (siblings)",
+                self.generated_siblings,
+            );
+            row(
+                "generated rewrites vs the story's independent reports",
+                self.generated_independent,
+            );
+            report.metric("generated_recall", rate(total));
+            report.metric("generated_found", total.0 as f64);
+            report.metric("generated_pairs", total.1 as f64);
+            for (style, c) in &self.generated {
+                report.metric(&format!("generated_recall_{style}"), rate(*c));
+            }
+            report.metric("generated_siblings_found", self.generated_siblings.0 as f64);
+            report.metric("generated_siblings", self.generated_siblings.1 as f64);
+            report.metric(
+                "generated_independent_called",
+                self.generated_independent.0 as f64,
+            );
+            report.metric(
+                "generated_independent_pairs",
+                self.generated_independent.1 as f64,
+            );
+            report.metric("generated_sibling_recall", rate(self.generated_siblings));
+            report.metric(
+                "generated_independent_false_copy_rate",
+                rate(self.generated_independent),
+            );
+        }
+        report.tables.push(t);
+    }
+}
+
+/// Generated rewrites against the real pages of their story (and each other): the figures go
+/// to `focus`; returned are spinscan's counts and the baselines' scores on the rewrite-vs-source
+/// (positive) and rewrite-vs-independent (negative) pairs.
+#[allow(clippy::type_complexity)]
+fn generated_pairs(
+    generated: &[Page],
+    pages: &[Page],
+    an: &pipeline::Analysis,
+    predicted: &HashMap<(u32, u32), (bool, Option<u32>)>,
+    tfidf: &TfIdf,
+    focus: &mut Focus,
+) -> (Prf, Vec<(f64, bool)>, Vec<(f64, bool)>) {
+    let called = |a: &Page, b: &Page| {
+        let key = (a.index.min(b.index), a.index.max(b.index));
+        predicted.get(&key).is_some_and(|p| p.0)
+    };
+    let (mut prf, mut jac, mut cos) = (Prf::default(), Vec::new(), Vec::new());
+    for (k, g) in generated.iter().enumerate() {
+        for other in pages.iter().chain(&generated[k + 1..]) {
+            if other.family != g.family {
+                continue;
+            }
+            let c = called(g, other);
+            focus.add(g, other, c, is_positive(g, other));
+            let graded = if other.url == g.derives_from {
+                Some(true)
+            } else if other.role == "independent" {
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(positive) = graded {
+                prf.add(c, positive);
+                let (i, j) = (g.index as usize, other.index as usize);
+                jac.push((jaccard5(&an.features[i], &an.features[j]), positive));
+                cos.push((tfidf.cosine(i, j), positive));
+            }
+        }
+    }
+    (prf, jac, cos)
 }

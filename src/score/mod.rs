@@ -15,10 +15,13 @@
 //! signals are reported as `_ab` (share of a found in b) and `_ba`.
 
 mod align;
+mod facts;
+pub mod model;
 
 use crate::features::{ArticleFeatures, Term, Weights};
 use crate::store::{Decoder, Encoder};
 use crate::text::intersect_count;
+pub use model::CopyModel;
 
 /// Relation between two articles. Column values of `pairs.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,6 +139,8 @@ pub struct Params {
     pub same_story_cosine: f32,
     /// Below this cosine and with no shared shingle, the pair is not aligned at all (speed).
     pub skip_cosine: f32,
+    /// The fitted copy model; `None` is the one shipped in `data/model/copy.tsv`.
+    pub model: Option<&'static CopyModel>,
 }
 
 impl Params {
@@ -164,7 +169,13 @@ impl Params {
         same_story_kept: 0.30,
         same_story_cosine: 0.25,
         skip_cosine: 0.20,
+        model: None,
     };
+
+    /// The copy model in use.
+    pub fn model(&self) -> &'static CopyModel {
+        self.model.unwrap_or_else(CopyModel::builtin)
+    }
 }
 
 impl Params {
@@ -257,6 +268,16 @@ pub struct Signals {
     /// of mean background Zipf frequency). Spinners and rewriters swap plain words for rarer
     /// ones, so a positive value says a is the rewrite.
     pub vocabulary_shift: f32,
+    /// Names and numbers (facts) the two share.
+    pub facts_shared: u32,
+    /// Of the shared facts' weight, the share in the heaviest chain that both articles tell in
+    /// the same order (see [`facts`]). Rewrites and siblings keep the source's order of facts.
+    pub fact_order: f32,
+    /// That chain's weight over the fact weight of the article with less.
+    pub fact_chain: f32,
+    /// The fitted model's probability that one article derives from the other (or both from
+    /// one source), from all the signals above (see [`model`]).
+    pub copy_probability: f32,
 }
 
 /// The outcome for one pair.
@@ -295,12 +316,16 @@ impl PairScore {
             s.kept_ba,
             s.quotes,
             s.vocabulary_shift,
+            s.fact_order,
+            s.fact_chain,
+            s.copy_probability,
         ]);
         e.u32s([
             s.narration_shared,
             s.aligned_sentences,
             s.verbatim_sentences,
             s.copied_run_words,
+            s.facts_shared,
         ]);
     }
 
@@ -315,8 +340,8 @@ impl PairScore {
         let u = d.u32s()?;
         d.finish()?;
         let (
-            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift],
-            &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words],
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, copy_probability],
+            &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared],
         ) = (&f[..], &u[..])
         else {
             return Err(std::io::Error::new(
@@ -345,6 +370,10 @@ impl PairScore {
                 kept_ba,
                 quotes,
                 vocabulary_shift,
+                facts_shared,
+                fact_order,
+                fact_chain,
+                copy_probability,
             },
             score,
             relation,
@@ -377,6 +406,9 @@ pub struct Prepared {
     kept: Vec<(Term, f32)>,
     kept_weight: f32,
     quotes: Vec<Vec<Term>>,
+    /// Names and numbers at their first mention, sorted by term, with their total weight.
+    facts: Vec<facts::Fact>,
+    fact_weight: f32,
 }
 
 impl Prepared {
@@ -423,6 +455,8 @@ impl Prepared {
                 narration[i / 64] |= 1 << (i % 64);
             }
         }
+        let facts = facts::sequence(&f, w);
+        let fact_weight = facts.iter().map(|x| x.weight).sum();
         let mut word_start = Vec::with_capacity(f.sentences.len() + 1);
         word_start.push(0);
         let mut words = Vec::new();
@@ -443,6 +477,8 @@ impl Prepared {
             kept,
             kept_weight,
             quotes: f.quotes,
+            facts,
+            fact_weight,
         }
     }
 
@@ -474,6 +510,10 @@ impl Prepared {
         e.f32(self.kept_weight);
         e.u32s(self.quotes.iter().map(|q| q.len() as u32));
         e.u32s(self.quotes.iter().flat_map(|q| q.iter().copied()));
+        e.u32s(self.facts.iter().map(|x| x.term));
+        e.u32s(self.facts.iter().map(|x| x.sentence));
+        e.f32s(self.facts.iter().map(|x| x.weight));
+        e.f32(self.fact_weight);
     }
 
     /// Reads a blob [`Prepared::encode`] wrote; a malformed blob is an error.
@@ -498,6 +538,10 @@ impl Prepared {
         let kept_weight = d.f32()?;
         let quote_lens = d.u32s()?;
         let quote_terms = d.u32s()?;
+        let fact_terms = d.u32s()?;
+        let fact_sentences = d.u32s()?;
+        let fact_weights = d.f32s()?;
+        let fact_weight = d.f32()?;
         d.finish()?;
         let n = sentence_weight.len();
         let consistent = narration.len() == shingles.len().div_ceil(64)
@@ -512,7 +556,9 @@ impl Prepared {
             && posting_terms.len() == posting_weights.len()
             && posting_sentences.iter().all(|&i| (i as usize) < n)
             && kept_terms.len() == kept_weights.len()
-            && quote_lens.iter().map(|&l| l as usize).sum::<usize>() == quote_terms.len();
+            && quote_lens.iter().map(|&l| l as usize).sum::<usize>() == quote_terms.len()
+            && fact_terms.len() == fact_sentences.len()
+            && fact_terms.len() == fact_weights.len();
         if !consistent {
             return Err(bad());
         }
@@ -543,6 +589,17 @@ impl Prepared {
             kept: kept_terms.into_iter().zip(kept_weights).collect(),
             kept_weight,
             quotes,
+            facts: fact_terms
+                .into_iter()
+                .zip(fact_sentences)
+                .zip(fact_weights)
+                .map(|((term, sentence), weight)| facts::Fact {
+                    term,
+                    sentence,
+                    weight,
+                })
+                .collect(),
+            fact_weight,
         })
     }
 }
@@ -591,7 +648,9 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
         s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
     }
     (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
-    let (relation, score) = decide(&s, a, b, p);
+    let fo = facts::overlap(a, b);
+    (s.facts_shared, s.fact_order, s.fact_chain) = (fo.shared, fo.order, fo.chain);
+    let (relation, score) = decide(&mut s, a, b, p);
     PairScore {
         a: a_id,
         b: b_id,
@@ -601,8 +660,53 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     }
 }
 
+/// Whether a scored pair is kept for the later stages: related pairs, and pairs close enough
+/// to be linked as siblings through a third article.
+pub fn is_kept(s: &PairScore, p: &Params) -> bool {
+    s.relation != Relation::Unrelated || s.score >= p.model().sibling_min
+}
+
+/// The copy model's inputs for a scored pair (what `spinscan fit` trains on).
+pub fn model_inputs(a: &Prepared, b: &Prepared, s: &Signals, p: &Params) -> model::Inputs {
+    let sentences = a.sentence_weight.len().min(b.sentence_weight.len()) as u32;
+    let shared = (s.containment_ab * a.shingles.len() as f32).round() as u32;
+    let (_, rule) = rule_relation(s, a, b, p);
+    model::inputs(s, rewrite_score(s, p), sentences, shared, rule)
+}
+
 /// Names the relation and gives the copy score.
-fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32) {
+///
+/// Whether the pair is a copy at all is the fitted model's call (see [`model`]): its
+/// probability is the score. The rules below only name the kind of copy (verbatim, partial,
+/// spun, rewrite) and, for pairs that are not copies, whether they tell the same story.
+fn decide(s: &mut Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32) {
+    let (kind, _) = rule_relation(s, a, b, p);
+    let model = p.model();
+    let inputs = model_inputs(a, b, s, p);
+    let probability = model.probability(&inputs);
+    s.copy_probability = probability;
+    let copy = probability >= model.threshold && !model::vetoed(&inputs);
+    let relation = match (copy, kind.is_copy()) {
+        (true, true) | (false, false) => kind,
+        (true, false) => Relation::Rewrite,
+        (false, true) if same_story(s, p) => Relation::SameStory,
+        (false, true) => Relation::Unrelated,
+    };
+    (relation, probability)
+}
+
+fn same_story(s: &Signals, p: &Params) -> bool {
+    s.kept_ab.max(s.kept_ba) >= p.same_story_kept && s.cosine >= p.same_story_cosine
+}
+
+/// The kind of relation the signals describe, by rule: which kind of copy, if the pair is
+/// one, or whether two articles tell the same story; and which of the rules' tests held.
+fn rule_relation(
+    s: &Signals,
+    a: &Prepared,
+    b: &Prepared,
+    p: &Params,
+) -> (Relation, model::RuleVerdict) {
     let (short, long) = if a.shingles.len() <= b.shingles.len() {
         (s.containment_ab, s.containment_ba)
     } else {
@@ -616,11 +720,8 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     } else {
         p.rewrite_score
     };
-    let score = short.max(rewrite).clamp(0.0, 1.0);
-
     let verbatim_share = s.verbatim_sentences as f32 / s.aligned_sentences.max(1) as f32;
-    let same_story =
-        s.kept_ab.max(s.kept_ba) >= p.same_story_kept && s.cosine >= p.same_story_cosine;
+    let same_story = same_story(s, p);
     let reworded = s.narration_shared >= p.rewrite_min_narration
         && (rewrite >= rewrite_bar
             || (s.narration_shared >= p.narration_shingles
@@ -641,9 +742,17 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     let lifted_passage = s.copied_run_words >= p.passage_words
         && s.verbatim_sentences >= 2
         && s.align_ab.max(s.align_ba) < p.passage_max_alignment;
-    let relation = if short.min(long) >= p.verbatim_containment
-        && verbatim_share >= p.verbatim_sentence_share
-    {
+    let verbatim =
+        short.min(long) >= p.verbatim_containment && verbatim_share >= p.verbatim_sentence_share;
+    let shared_block = verbatim_share >= p.reworded_share && short < p.partial_containment;
+    let verdict = model::RuleVerdict {
+        verbatim,
+        partial: copied_block || lifted_passage,
+        spun: reworded && spun,
+        rewrite: reworded,
+        shared_block,
+    };
+    let relation = if verbatim {
         Relation::VerbatimCopy
     } else if copied_block {
         Relation::PartialCopy
@@ -651,7 +760,7 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
         Relation::SpunCopy
     } else if lifted_passage {
         Relation::PartialCopy
-    } else if verbatim_share >= p.reworded_share && short < p.partial_containment {
+    } else if shared_block {
         // What aligns is shared word for word and small: a shared block or quotes, not a
         // rewrite. Keep the story-level verdict.
         if same_story {
@@ -666,7 +775,7 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
     } else {
         Relation::Unrelated
     };
-    (relation, score)
+    (relation, verdict)
 }
 
 /// Evidence that one article rewords the other: in-order sentence alignment (mean of both
