@@ -168,7 +168,7 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::{Relation, Signals};
+    use crate::score::Signals;
 
     fn pair(a: u32, b: u32, score: f32, relation: Relation) -> PairScore {
         PairScore {
@@ -178,6 +178,62 @@ mod tests {
             score,
             relation,
         }
+    }
+
+    fn model(sibling_min: f32, sibling_support: f32) -> CopyModel {
+        let mut m = CopyModel::builtin().clone();
+        (m.sibling_min, m.sibling_support) = (sibling_min, sibling_support);
+        m
+    }
+
+    #[test]
+    fn siblings_are_linked_through_a_shared_source_and_independents_are_not() {
+        // 0 is the source; 1 and 2 rewrite it (each a strong copy of 0, weak with each other);
+        // 3 is an independent report, weakly similar to all of them.
+        let mut pairs = vec![
+            pair(0, 1, 0.95, Relation::Rewrite),
+            pair(0, 2, 0.92, Relation::Rewrite),
+            pair(0, 3, 0.35, Relation::SameStory),
+            pair(1, 2, 0.40, Relation::SameStory),
+            pair(1, 3, 0.45, Relation::SameStory),
+            pair(2, 3, 0.30, Relation::SameStory),
+        ];
+        link_siblings(&mut pairs, &model(0.2, 0.8));
+        let rel = |a, b| {
+            pairs
+                .iter()
+                .find(|p| p.a == a && p.b == b)
+                .unwrap()
+                .relation
+        };
+        assert_eq!(
+            rel(1, 2),
+            Relation::Rewrite,
+            "siblings through their source"
+        );
+        assert_eq!(
+            rel(1, 3),
+            Relation::SameStory,
+            "no strong copy links 3 to anything"
+        );
+        assert_eq!(rel(0, 3), Relation::SameStory);
+    }
+
+    #[test]
+    fn sibling_linking_needs_the_pair_itself_to_be_close() {
+        let mut pairs = vec![
+            pair(0, 1, 0.95, Relation::Rewrite),
+            pair(0, 2, 0.95, Relation::Rewrite),
+            pair(1, 2, 0.10, Relation::Unrelated),
+        ];
+        link_siblings(&mut pairs, &model(0.2, 0.8));
+        assert_eq!(
+            pairs[2].relation,
+            Relation::Unrelated,
+            "one link short of sibling_min"
+        );
+        link_siblings(&mut pairs, &model(1.0, 0.8));
+        assert_eq!(pairs[2].relation, Relation::Unrelated, "linking off");
     }
 
     #[test]

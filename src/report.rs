@@ -55,6 +55,9 @@ pub const PAIRS_COLUMNS: &[&str] = &[
     "kept_ab",
     "kept_ba",
     "quotes",
+    "facts_shared",
+    "fact_order",
+    "fact_chain",
 ];
 
 pub const FAMILIES_COLUMNS: &[&str] = &[
@@ -179,6 +182,9 @@ fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
                 f(s.kept_ab),
                 f(s.kept_ba),
                 f(s.quotes),
+                s.facts_shared.to_string(),
+                f(s.fact_order),
+                f(s.fact_chain),
             ]
         })
         .collect()

@@ -177,3 +177,103 @@ fn unknown_folder_and_bad_parameter_are_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no_such_threshold"));
 }
+
+/// Real pages in the manifest layout, with one generated rewrite among them (the team's own
+/// sample articles stand in for real pages): the generated figures are measured apart from
+/// the real ones, and the held-out fold split keeps whole stories.
+#[test]
+fn real_pages_layout_measures_generated_rewrites_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let articles = Path::new(&sample()).join("articles");
+    let rows = [
+        ("a07.txt", "F001", "original", "", ""),
+        ("a09.txt", "F001", "rewrite", "a07.txt", ""),
+        ("a03.txt", "F001", "verbatim_copy", "a07.txt", ""),
+        ("a05.txt", "F001", "rewrite", "a07.txt", "close"),
+        ("a02.txt", "F001", "independent", "", ""),
+        ("a10.txt", "F001", "independent", "", ""),
+        ("a04.txt", "F003", "original", "", ""),
+    ];
+    let url = |f: &str| {
+        if f.is_empty() {
+            String::new()
+        } else {
+            format!("https://example.test/{f}")
+        }
+    };
+    let mut manifest = String::from("file,url,family,role,derives_from_url,style,found\n");
+    for (file, family, role, from, style) in rows {
+        std::fs::copy(articles.join(file), dir.path().join(file)).expect("copy article");
+        manifest.push_str(&format!(
+            "{file},{},{family},{role},{},{style},true\n",
+            url(file),
+            url(from)
+        ));
+    }
+    std::fs::write(dir.path().join("manifest.csv"), manifest).expect("manifest");
+    let out = tempfile::tempdir().expect("tempdir");
+    let set = dir.path().to_str().expect("utf-8");
+    let o = spinscan(&["eval", set, "--out", out.path().to_str().expect("utf-8")]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = metrics(out.path());
+    let get = |name: &str| {
+        m.iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} measured"))
+            .1
+    };
+    // Six real pages; the generated rewrite is not one of them.
+    assert_eq!(get("pages"), 6.0);
+    assert_eq!(get("generated_pairs"), 1.0, "a05 against its source a07");
+    assert_eq!(get("generated_recall"), 1.0);
+    assert_eq!(get("generated_independent_pairs"), 2.0);
+    assert_eq!(get("generated_independent_false_copy_rate"), 0.0);
+    assert_eq!(get("independent_false_copy_rate"), 0.0);
+    assert!(get("rewrite_recall") > 0.0);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("By story"), "{text}");
+    // Fold splits keep whole stories: the two folds' pages add up to all pages.
+    let pages_in = |split: &str| {
+        let out = tempfile::tempdir().expect("tempdir");
+        let o = spinscan(&[
+            "eval",
+            set,
+            "--split",
+            split,
+            "--metrics-only",
+            "--out",
+            out.path().to_str().expect("utf-8"),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        metrics(out.path())
+            .iter()
+            .find(|(n, _)| n == "pages")
+            .expect("pages")
+            .1
+    };
+    assert_eq!(pages_in("fold:0/2") + pages_in("fold:1/2"), 6.0);
+    let o = spinscan(&["eval", set, "--split", "fold:2/2"]);
+    assert_eq!(o.status.code(), Some(2), "a fold outside 0..N is an error");
+}
+
+#[test]
+fn fit_refuses_a_folder_that_is_not_a_labeled_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("note.txt"), "not labels").expect("write");
+    let out = dir.path().join("model.tsv");
+    let o = spinscan(&[
+        "fit",
+        dir.path().to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(dir.path().to_str().expect("utf-8")), "{err}");
+    assert!(!out.exists(), "no model is written");
+}
