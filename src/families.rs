@@ -38,23 +38,9 @@ pub fn link_siblings(pairs: &mut [PairScore], model: &CopyModel) {
     for v in strong.values_mut() {
         v.sort_unstable_by_key(|x| x.0);
     }
-    let support = |a: u32, b: u32| -> f32 {
-        let (Some(x), Some(y)) = (strong.get(&a), strong.get(&b)) else {
-            return 0.0;
-        };
-        let (mut i, mut j, mut best) = (0, 0, 0f32);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    best = best.max(x[i].1.min(y[j].1));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        best
+    let support = |a: u32, b: u32| match (strong.get(&a), strong.get(&b)) {
+        (Some(x), Some(y)) => common_support(x, y),
+        _ => 0.0,
     };
     let linked: Vec<usize> = pairs
         .iter()
@@ -69,6 +55,24 @@ pub fn link_siblings(pairs: &mut [PairScore], model: &CopyModel) {
     for k in linked {
         pairs[k].relation = Relation::Rewrite;
     }
+}
+
+/// The best support two articles get from a common neighbour: over the neighbours in both
+/// lists (each sorted by neighbour), the highest min(weight to a, weight to b).
+pub fn common_support<K: Ord>(x: &[(K, f32)], y: &[(K, f32)]) -> f32 {
+    let (mut i, mut j, mut best) = (0, 0, 0f32);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                best = best.max(x[i].1.min(y[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    best
 }
 
 /// Groups `n` articles. Returns families (sorted member lists), largest evidence first within

@@ -214,6 +214,15 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Article numbers by path (relative to the scanned folder), for joining labels.
+    pub fn index_by_path(&self) -> HashMap<&str, u32> {
+        self.articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.path.as_str(), i as u32))
+            .collect()
+    }
+
     pub fn copy_pairs(&self) -> usize {
         self.pairs
             .iter()

@@ -32,7 +32,7 @@ Writes eval.json and eval.csv to --out. Exit codes: 0 ran (and every floor holds
 1 a figure fell below its floor, 2 error.";
 
 use crate::cli::EvalArgs;
-use crate::commands::{init_threads, Outcome};
+use crate::commands::{init_threads, name_and_number, Outcome};
 use spinscan::eval::{self, labeled::Split, Format};
 use spinscan::pipeline::Options;
 use spinscan::score::{CopyModel, Params};
@@ -41,14 +41,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     init_threads(args.threads)?;
     let mut params = Params::DEFAULT;
     for kv in &args.set {
-        let (name, value) = kv
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--set {kv:?}: expected NAME=VALUE"))?;
-        let value: f32 = value
-            .trim()
-            .parse()
-            .map_err(|_| anyhow::anyhow!("--set {kv:?}: {value:?} is not a number"))?;
-        params.set(name.trim(), value)?;
+        let (name, value) = name_and_number("--set", kv)?;
+        params.set(&name, value as f32)?;
     }
     if let Some(path) = &args.model {
         params.model = Some(CopyModel::load(path)?);

@@ -19,7 +19,7 @@ the stories it never saw: spinscan eval SET --model DIR/fold-K.tsv --split fold:
 use std::path::Path;
 
 use crate::cli::FitArgs;
-use crate::commands::{init_threads, Outcome};
+use crate::commands::{init_threads, name_and_number, Outcome};
 use spinscan::eval::fit::{self, FitOptions};
 use spinscan::eval::pairs;
 use spinscan::pipeline::Options;
@@ -31,16 +31,11 @@ pub fn run(args: &FitArgs) -> anyhow::Result<Outcome> {
     let opts = Options::default();
     let mut weights = std::collections::HashMap::new();
     for kv in &args.weight {
-        let (name, w) = kv
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--weight {kv:?}: expected SET=WEIGHT"))?;
-        let w: f64 = w
-            .trim()
-            .parse()
-            .ok()
-            .filter(|w: &f64| *w > 0.0 && w.is_finite())
-            .ok_or_else(|| anyhow::anyhow!("--weight {kv:?}: {w:?} is not a positive number"))?;
-        weights.insert(name.trim().to_string(), w);
+        let (name, w) = name_and_number("--weight", kv)?;
+        if w <= 0.0 {
+            anyhow::bail!("--weight {kv:?}: a set's weight must be positive");
+        }
+        weights.insert(name, w);
     }
     let mut sets = Vec::new();
     for dir in &args.sets {

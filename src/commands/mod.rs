@@ -36,6 +36,20 @@ impl Outcome {
     }
 }
 
+/// Splits a `NAME=VALUE` flag value (`--set`, `--weight`) into the name and a number.
+pub fn name_and_number(flag: &str, kv: &str) -> anyhow::Result<(String, f64)> {
+    let (name, value) = kv
+        .split_once('=')
+        .ok_or_else(|| anyhow::anyhow!("{flag} {kv:?}: expected NAME=VALUE"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| anyhow::anyhow!("{flag} {kv:?}: {value:?} is not a number"))?;
+    Ok((name.trim().to_string(), value))
+}
+
 /// Sets the size of the global thread pool (all cores when `None`).
 pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(n) = threads {

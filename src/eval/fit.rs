@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::labeled::fold_of;
 use super::pairs::LabeledSet;
 use super::{f3, Prf, Table};
-use crate::score::model::{vetoed, CopyModel, Inputs, INPUTS};
+use crate::score::model::{copied_verbatim, vetoed, CopyModel, Inputs, INPUTS};
 
 /// How to fit.
 #[derive(Debug, Clone, Copy)]
@@ -113,10 +113,9 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
         .zip(&fold_of_row)
         .map(|(((r, p), hop), &k)| {
             let m = &outer[k].0;
-            let veto = vetoed(input(sets, r));
             called(
                 *p,
-                veto,
+                input(sets, r),
                 *hop,
                 (m.threshold, m.sibling_min, m.sibling_support),
             )
@@ -294,38 +293,26 @@ fn hop_support(sets: &[LabeledSet], scored: &[(Row, f32)]) -> Vec<f32> {
                 return 0.0;
             }
             let [a, b] = &sets[r.set].pairs[r.pair].paths;
-            let (Some(x), Some(y)) = (
+            match (
                 strong.get(&(r.set, a.as_str())),
                 strong.get(&(r.set, b.as_str())),
-            ) else {
-                return 0.0;
-            };
-            let (mut i, mut j, mut best) = (0, 0, 0f32);
-            while i < x.len() && j < y.len() {
-                match x[i].0.cmp(y[j].0) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        best = best.max(x[i].1.min(y[j].1));
-                        i += 1;
-                        j += 1;
-                    }
-                }
+            ) {
+                (Some(x), Some(y)) => crate::families::common_support(x, y),
+                _ => 0.0,
             }
-            best
         })
         .collect()
 }
 
-/// Whether a pair is called a copy: its own probability (unless the rules veto it), or as a
-/// sibling; as `score::decide` and `families::link_siblings` call it.
+/// Whether a pair is called a copy: copied word for word, its own probability (unless the
+/// rules veto it), or as a sibling; as `score::decide` and `families::link_siblings` call it.
 fn called(
     p: f32,
-    veto: bool,
+    x: &Inputs,
     hop: f32,
     (threshold, sibling_min, support): (f32, f32, f32),
 ) -> bool {
-    (p >= threshold && !veto) || (p >= sibling_min && hop >= support)
+    copied_verbatim(x) || (p >= threshold && !vetoed(x)) || (p >= sibling_min && hop >= support)
 }
 
 /// Independent reports of the same story called copies: the rate users tolerate...
@@ -354,7 +341,7 @@ fn best_rule(sets: &[LabeledSet], scored: &[(Row, f32)], hops: &[f32]) -> (f32, 
         let mut hard = vec![(0u64, 0u64); sets.len()]; // (called copy, pairs)
         for ((r, p), hop) in scored.iter().zip(hops) {
             let pair = &sets[r.set].pairs[r.pair];
-            let c = called(*p, vetoed(&pair.inputs), *hop, rule);
+            let c = called(*p, &pair.inputs, *hop, rule);
             prf[r.set].add(c, pair.positive);
             if pair.hard_negative {
                 hard[r.set].0 += u64::from(c);
@@ -512,8 +499,13 @@ mod tests {
             for k in 0..30 {
                 let positive = k % 5 == 0;
                 let mut inputs = [0f32; INPUTS.len()];
-                for v in inputs.iter_mut() {
-                    *v = rand();
+                for (v, name) in inputs.iter_mut().zip(INPUTS) {
+                    // The rules' verdicts are flags; left off, they decide nothing here.
+                    *v = if name.starts_with("rule_") {
+                        0.0
+                    } else {
+                        rand()
+                    };
                 }
                 let signal = if positive { 0.6 } else { 0.2 };
                 inputs[5] = signal + 0.3 * rand(); // align_max

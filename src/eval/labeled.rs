@@ -13,7 +13,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::baselines::{jaccard5, TfIdf};
-use super::{adjusted_rand_index, best_threshold, f3, ratio, Format, Prf, Report, Table};
+use super::{adjusted_rand_index, f3, ratio, versus_baselines, Format, Prf, Report, Table};
 use crate::boilerplate::Kind;
 use crate::pipeline::{self, Options};
 use crate::score::Relation;
@@ -110,12 +110,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let mut opts = opts.clone();
     opts.keep_features = true;
     let an = pipeline::run(&articles_dir, &opts)?;
-    let index: HashMap<&str, u32> = an
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.path.as_str(), i as u32))
-        .collect();
+    let index = an.index_by_path();
     let labels = read_labels(&dir.join("labels"), &index, an.articles.len())?;
     let mut report = Report::for_dir(dir, Format::Labeled);
     let n = an.articles.len();
@@ -209,15 +204,12 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     }
 
     // Copy pairs, beside the baselines.
-    let (jt, jprf) = best_threshold(&mut jac);
-    let (ct, cprf) = best_threshold(&mut cos);
-    let mut t = Table::new(
+    let (t, (jt, jprf), (ct, cprf)) = versus_baselines(
         "Copy pairs (copy vs not copy; other_links ignored)",
-        &Prf::HEADER,
+        &copies,
+        &mut jac,
+        &mut cos,
     );
-    t.row(copies.row("spinscan"));
-    t.row(prf_row(&format!("word 5-gram Jaccard >= {jt:.3}"), &jprf));
-    t.row(prf_row(&format!("TF-IDF cosine >= {ct:.3}"), &cprf));
     report.tables.push(t);
     report.metric("copy_precision", copies.precision());
     report.metric("copy_recall", copies.recall());
@@ -419,12 +411,7 @@ pub(crate) fn pair_labels(
     labels_dir: &Path,
     an: &pipeline::Analysis,
 ) -> anyhow::Result<Vec<(u32, u32, [String; 2], bool, String)>> {
-    let index: HashMap<&str, u32> = an
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.path.as_str(), i as u32))
-        .collect();
+    let index = an.index_by_path();
     let n = an.articles.len();
     let labels = read_labels(labels_dir, &index, n)?;
     let mut out = Vec::new();
@@ -451,10 +438,6 @@ pub(crate) fn pair_labels(
         }
     }
     Ok(out)
-}
-
-fn prf_row(name: &str, p: &Prf) -> Vec<String> {
-    p.row(name)
 }
 
 fn read_labels(dir: &Path, index: &HashMap<&str, u32>, n: usize) -> anyhow::Result<Labels> {

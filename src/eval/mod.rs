@@ -261,6 +261,24 @@ impl Prf {
     pub const HEADER: [&'static str; 7] = ["", "precision", "recall", "F1", "tp", "fp", "fn"];
 }
 
+/// A table of spinscan's counts beside the two lexical baselines, each at its own best
+/// (oracle) threshold over `jaccard` and `tfidf` (score, positive) lists; returns the table and
+/// each baseline's threshold and counts.
+pub fn versus_baselines(
+    title: &str,
+    spinscan: &Prf,
+    jaccard: &mut [(f64, bool)],
+    tfidf: &mut [(f64, bool)],
+) -> (Table, (f64, Prf), (f64, Prf)) {
+    let (jt, jprf) = best_threshold(jaccard);
+    let (ct, cprf) = best_threshold(tfidf);
+    let mut t = Table::new(title, &Prf::HEADER);
+    t.row(spinscan.row("spinscan"));
+    t.row(jprf.row(&format!("word 5-gram Jaccard >= {jt:.3}")));
+    t.row(cprf.row(&format!("TF-IDF cosine >= {ct:.3}")));
+    (t, (jt, jprf), (ct, cprf))
+}
+
 /// Reads a JSON file whose top level must be an object (`shape` describes it in the error).
 pub fn read_json_object(
     path: &Path,

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use super::baselines::{jaccard5, TfIdf};
 use super::labeled::Split;
-use super::{adjusted_rand_index, best_threshold, f3, ratio, Format, Prf, Report, Table};
+use super::{adjusted_rand_index, f3, ratio, versus_baselines, Format, Prf, Report, Table};
 use crate::pipeline::{self, Options};
 
 const DERIVED_ROLES: &[&str] = &["original", "verbatim_copy", "rewrite"];
@@ -142,22 +142,15 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     }
     let (gen_spinscan, gen_jac, gen_cos) =
         generated_pairs(&generated, &pages, &an, &predicted, &tfidf, &mut focus);
-    let (jt, jprf) = best_threshold(&mut jac);
-    let (ct, cprf) = best_threshold(&mut cos);
-    let (jht, jhprf) = best_threshold(&mut jac_hard);
-    let (cht, chprf) = best_threshold(&mut cos_hard);
-    let mut t = Table::new("Copy pairs on real pages", &Prf::HEADER);
-    t.row(all.row("spinscan"));
-    t.row(jprf.row(&format!("word 5-gram Jaccard >= {jt:.3}")));
-    t.row(cprf.row(&format!("TF-IDF cosine >= {ct:.3}")));
+    let (t, (_, jprf), (_, cprf)) =
+        versus_baselines("Copy pairs on real pages", &all, &mut jac, &mut cos);
     report.tables.push(t);
-    let mut t = Table::new(
+    let (t, (_, jhprf), (_, chprf)) = versus_baselines(
         "Hard subset: rewrites vs same-event independent reports",
-        &Prf::HEADER,
+        &hard,
+        &mut jac_hard,
+        &mut cos_hard,
     );
-    t.row(hard.row("spinscan"));
-    t.row(jhprf.row(&format!("word 5-gram Jaccard >= {jht:.3}")));
-    t.row(chprf.row(&format!("TF-IDF cosine >= {cht:.3}")));
     report.tables.push(t);
     report.metric("copy_tp", all.tp as f64);
     report.metric("copy_fp", all.fp as f64);
@@ -188,17 +181,13 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     report.tables.push(t);
 
     if !generated.is_empty() {
-        let mut gen_jac = gen_jac;
-        let mut gen_cos = gen_cos;
-        let (t1, p1) = best_threshold(&mut gen_jac);
-        let (t2, p2) = best_threshold(&mut gen_cos);
-        let mut t = Table::new(
+        let (mut gen_jac, mut gen_cos) = (gen_jac, gen_cos);
+        let (t, (_, p1), (_, p2)) = versus_baselines(
             "Generated rewrites vs their source (positives) and the story's independent reports (negatives)",
-            &Prf::HEADER,
+            &gen_spinscan,
+            &mut gen_jac,
+            &mut gen_cos,
         );
-        t.row(gen_spinscan.row("spinscan"));
-        t.row(p1.row(&format!("word 5-gram Jaccard >= {t1:.3}")));
-        t.row(p2.row(&format!("TF-IDF cosine >= {t2:.3}")));
         report.tables.push(t);
         report.metric("generated_f1", gen_spinscan.f1());
         report.metric("baseline_tfidf_generated_f1", p2.f1());
@@ -330,12 +319,7 @@ pub(crate) fn read_manifest(dir: &Path, an: &pipeline::Analysis) -> anyhow::Resu
     );
     let c_found = header.iter().position(|h| h == "found");
     let c_style = header.iter().position(|h| h == "style");
-    let index: HashMap<&str, u32> = an
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.path.as_str(), i as u32))
-        .collect();
+    let index = an.index_by_path();
     let mut pages = Vec::new();
     for (k, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| anyhow::anyhow!("{}: {e}", manifest.display()))?;

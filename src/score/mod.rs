@@ -685,7 +685,8 @@ fn decide(s: &mut Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation,
     let inputs = model_inputs(a, b, s, p);
     let probability = model.probability(&inputs);
     s.copy_probability = probability;
-    let copy = probability >= model.threshold && !model::vetoed(&inputs);
+    let copy = model::copied_verbatim(&inputs)
+        || (probability >= model.threshold && !model::vetoed(&inputs));
     let relation = match (copy, kind.is_copy()) {
         (true, true) | (false, false) => kind,
         (true, false) => Relation::Rewrite,

@@ -129,6 +129,14 @@ pub fn vetoed(x: &Inputs) -> bool {
     at("rule_shared_block") > 0.5 && at("rule_partial") < 0.5 && at("rule_verbatim") < 0.5
 }
 
+/// Text copied word for word as a whole or as a block of whole sentences (the rules' verbatim
+/// and partial-copy tests) is a copy whatever the probability: a passage lifted into a long
+/// document is a small share of it, which the model, fitted on news pairs, would discount.
+pub fn copied_verbatim(x: &Inputs) -> bool {
+    let at = |name: &str| INPUTS.iter().position(|n| *n == name).map_or(0.0, |k| x[k]);
+    at("rule_verbatim") > 0.5 || at("rule_partial") > 0.5
+}
+
 /// A fitted logistic regression: standardised inputs, weights, bias and the decision
 /// threshold on the probability.
 #[derive(Debug, Clone, PartialEq)]
