@@ -6,7 +6,6 @@
 //! `realdev`). Each pair carries the stories of its two articles, so folds can hold out
 //! whole stories.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -141,13 +140,4 @@ fn inputs(prepared: &[Prepared], i: u32, j: u32, opts: &Options) -> Inputs {
     let (a, b) = (&prepared[i as usize], &prepared[j as usize]);
     let s = score::score_pair(i, j, a, b, &opts.params).signals;
     score::model_inputs(a, b, &s, &opts.params)
-}
-
-/// Counts of pairs by kind, for reports.
-pub fn kinds(set: &LabeledSet) -> HashMap<&str, usize> {
-    let mut out = HashMap::new();
-    for p in &set.pairs {
-        *out.entry(p.kind.as_str()).or_insert(0) += 1;
-    }
-    out
 }
