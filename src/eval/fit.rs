@@ -121,6 +121,34 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
             )
         })
         .collect();
+    let (mut tables, pooled) = held_out_tables(sets, &outer, &all_scored, &verdicts, &fold_of_row);
+    let mut held_out: Vec<Vec<(f32, bool)>> = sets
+        .iter()
+        .map(|s| vec![(0.0, false); s.pairs.len()])
+        .collect();
+    for ((r, prob), &verdict) in all_scored.iter().zip(&verdicts) {
+        held_out[r.set][r.pair] = (*prob, verdict);
+    }
+    let model = fit_with_threshold(sets, &rows, &folds, opts.alpha)?;
+    tables.push(weights_table(&model));
+    Ok(Fitted {
+        model,
+        fold_models: outer.into_iter().map(|(m, _)| m).collect(),
+        tables,
+        pooled: sets.iter().map(|s| s.name.clone()).zip(pooled).collect(),
+        held_out,
+    })
+}
+
+/// The held-out tables: pooled and per-fold copy pairs for each set, and verdicts by kind of
+/// pair. Returns them with each set's pooled counts.
+fn held_out_tables(
+    sets: &[LabeledSet],
+    outer: &[(CopyModel, Vec<(Row, f32)>)],
+    all_scored: &[(Row, f32)],
+    verdicts: &[bool],
+    fold_of_row: &[usize],
+) -> (Vec<Table>, Vec<Prf>) {
     let mut tables = Vec::new();
     let mut per_fold = Table::new(
         "Held-out folds (each fold's stories unseen by its model)",
@@ -144,8 +172,8 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
             let mut count = 0;
             for (((r, _), &verdict), _) in all_scored
                 .iter()
-                .zip(&verdicts)
-                .zip(&fold_of_row)
+                .zip(verdicts)
+                .zip(fold_of_row)
                 .filter(|((x, _), &f)| f == k && x.0.set == s)
             {
                 let positive = set.pairs[r.pair].positive;
@@ -179,7 +207,7 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
 
     // Out-of-fold verdicts by kind of pair (roles, labeled relation, rewrite style).
     let mut by_kind: std::collections::BTreeMap<(String, String), (u64, u64)> = Default::default();
-    for ((r, _), &verdict) in all_scored.iter().zip(&verdicts) {
+    for ((r, _), &verdict) in all_scored.iter().zip(verdicts) {
         let p = &sets[r.set].pairs[r.pair];
         let e = by_kind
             .entry((sets[r.set].name.clone(), p.kind.clone()))
@@ -202,14 +230,11 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
     }
     tables.push(t);
 
-    let mut held_out: Vec<Vec<(f32, bool)>> = sets
-        .iter()
-        .map(|s| vec![(0.0, false); s.pairs.len()])
-        .collect();
-    for ((r, prob), &verdict) in all_scored.iter().zip(&verdicts) {
-        held_out[r.set][r.pair] = (*prob, verdict);
-    }
-    let model = fit_with_threshold(sets, &rows, &folds, opts.alpha)?;
+    (tables, pooled)
+}
+
+/// The fitted weights, heaviest first.
+fn weights_table(model: &CopyModel) -> Table {
     let mut weights = Table::new(
         "Fitted on all sets: weights of the standardised inputs",
         &["input", "weight", "mean", "scale"],
@@ -224,14 +249,7 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
             format!("{:.3}", model.scale[i]),
         ]);
     }
-    tables.push(weights);
-    Ok(Fitted {
-        model,
-        fold_models: outer.into_iter().map(|(m, _)| m).collect(),
-        tables,
-        pooled: sets.iter().map(|s| s.name.clone()).zip(pooled).collect(),
-        held_out,
-    })
+    weights
 }
 
 fn input<'a>(sets: &'a [LabeledSet], r: &Row) -> &'a Inputs {

@@ -211,10 +211,25 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         report.metric("candidate_recall", ratio(found as u64, copies.len() as u64));
     }
 
-    // Direction: a derived page and the page it derives from, when both were collected.
+    direction_and_families(&pages, &an, &predicted, &mut report);
+    report.notes.push(
+        "small set (one reader's labels, page beginnings of ~2,000 characters): use it to look at real cases, not to claim accuracy to two decimals"
+            .into(),
+    );
+    Ok(report)
+}
+
+/// Direction (a derived page against the page it derives from, when both were collected) and
+/// families (each family's derived pages one cluster, each independent report its own).
+fn direction_and_families(
+    pages: &[Page],
+    an: &pipeline::Analysis,
+    predicted: &HashMap<(u32, u32), (bool, Option<u32>)>,
+    report: &mut Report,
+) {
     let by_url: HashMap<&str, u32> = pages.iter().map(|p| (p.url.as_str(), p.index)).collect();
     let (mut ok, mut n) = (0u64, 0u64);
-    for p in &pages {
+    for p in pages {
         let Some(&src) = by_url.get(p.derives_from.as_str()) else {
             continue;
         };
@@ -287,11 +302,6 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         ),
     ]);
     report.tables.push(t);
-    report.notes.push(
-        "small set (one reader's labels, page beginnings of ~2,000 characters): use it to look at real cases, not to claim accuracy to two decimals"
-            .into(),
-    );
-    Ok(report)
 }
 
 /// The manifest's pages that were collected, joined to the analysis' articles (`unsure`
