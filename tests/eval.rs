@@ -277,3 +277,22 @@ fn fit_refuses_a_folder_that_is_not_a_labeled_set() {
     assert!(err.contains(dir.path().to_str().expect("utf-8")), "{err}");
     assert!(!out.exists(), "no model is written");
 }
+
+#[test]
+fn fit_says_which_fold_cannot_be_fitted_and_writes_no_model() {
+    // The sample's copies are all in one story: the fold holding it leaves none to learn from.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("model.tsv");
+    let o = spinscan(&[
+        "fit",
+        &sample(),
+        "--folds",
+        "2",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("fold") && err.contains("one class"), "{err}");
+    assert!(!out.exists());
+}

@@ -89,7 +89,11 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
         .map(|&k| {
             let train: Vec<Row> = rows.iter().filter(|r| !r.touches(&[k])).copied().collect();
             let others: Vec<u32> = folds.iter().copied().filter(|&f| f != k).collect();
-            let model = fit_with_threshold(sets, &train, &others, opts.alpha)?;
+            let model = fit_with_threshold(sets, &train, &others, opts.alpha).map_err(|e| {
+                anyhow::anyhow!(
+                    "fold {k} of {n} (fitted without its stories): {e}; fewer --folds may help"
+                )
+            })?;
             let test: Vec<(Row, f32)> = rows
                 .iter()
                 .filter(|r| r.folds[0].min(r.folds[1]) == k)
@@ -267,7 +271,10 @@ fn fit_with_threshold(
     let mut scored: Vec<(Row, f32)> = Vec::new();
     for &k in folds {
         let train: Vec<Row> = rows.iter().filter(|r| !r.touches(&[k])).copied().collect();
-        let model = train_logistic(sets, &train, alpha)?;
+        // A fold whose training stories hold no copy (few stories) lends no threshold evidence.
+        let Ok(model) = train_logistic(sets, &train, alpha) else {
+            continue;
+        };
         scored.extend(
             rows.iter()
                 .filter(|r| r.folds[0].min(r.folds[1]) == k)
