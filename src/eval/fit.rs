@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::labeled::fold_of;
 use super::pairs::LabeledSet;
 use super::{f3, Prf, Table};
-use crate::score::model::{copied_verbatim, vetoed, CopyModel, Inputs, INPUTS};
+use crate::score::model::{self, CopyModel, Inputs, RuleVerdict, INPUTS};
 
 /// How to fit.
 #[derive(Debug, Clone, Copy)]
@@ -119,7 +119,7 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
             let m = &outer[k].0;
             called(
                 *p,
-                input(sets, r),
+                sets[r.set].pairs[r.pair].rule,
                 *hop,
                 (m.threshold, m.sibling_min, m.sibling_support),
             )
@@ -329,15 +329,15 @@ fn hop_support(sets: &[LabeledSet], scored: &[(Row, f32)]) -> Vec<f32> {
         .collect()
 }
 
-/// Whether a pair is called a copy: copied word for word, its own probability (unless the
-/// rules veto it), or as a sibling; as `score::decide` and `families::link_siblings` call it.
+/// Whether a pair is called a copy under a (threshold, sibling_min, sibling_support) rule:
+/// its own verdict, or as a sibling; as `score::decide` and `families::link_siblings` call it.
 fn called(
     p: f32,
-    x: &Inputs,
+    rule: RuleVerdict,
     hop: f32,
     (threshold, sibling_min, support): (f32, f32, f32),
 ) -> bool {
-    copied_verbatim(x) || (p >= threshold && !vetoed(x)) || (p >= sibling_min && hop >= support)
+    model::is_copy(p, threshold, rule) || (p >= sibling_min && hop >= support)
 }
 
 /// Independent reports of the same story called copies: the rate users tolerate...
@@ -366,7 +366,7 @@ fn best_rule(sets: &[LabeledSet], scored: &[(Row, f32)], hops: &[f32]) -> (f32, 
         let mut hard = vec![(0u64, 0u64); sets.len()]; // (called copy, pairs)
         for ((r, p), hop) in scored.iter().zip(hops) {
             let pair = &sets[r.set].pairs[r.pair];
-            let c = called(*p, &pair.inputs, *hop, rule);
+            let c = called(*p, pair.rule, *hop, rule);
             prf[r.set].add(c, pair.positive);
             if pair.hard_negative {
                 hard[r.set].0 += u64::from(c);
@@ -542,6 +542,7 @@ mod tests {
                     kind: String::new(),
                     hard_negative: false,
                     inputs,
+                    rule: RuleVerdict::default(),
                 });
             }
         }

@@ -15,7 +15,11 @@ use super::realdev;
 use super::Format;
 use crate::features::Weights;
 use crate::pipeline::{self, Options};
-use crate::score::{self, model::Inputs, Prepared};
+use crate::score::{
+    self,
+    model::{Inputs, RuleVerdict},
+    Prepared,
+};
 
 /// One labeled pair.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub struct LabeledPair {
     /// wrong most easily, held to a false-copy rate of its own in the fit.
     pub hard_negative: bool,
     pub inputs: Inputs,
+    /// The rules' verdict (also among the inputs), which decides some pairs on its own.
+    pub rule: RuleVerdict,
 }
 
 /// The pairs of one labeled set.
@@ -60,15 +66,11 @@ pub fn collect(dir: &Path, opts: &Options) -> anyhow::Result<Vec<LabeledSet>> {
             labels
                 .into_par_iter()
                 .map(|(i, j, stories, positive, kind)| LabeledPair {
-                    paths: [
-                        an.articles[i as usize].path.clone(),
-                        an.articles[j as usize].path.clone(),
-                    ],
                     hard_negative: kind == "independent_same_story",
                     stories,
                     positive,
                     kind,
-                    inputs: inputs(&prepared, i, j, &opts),
+                    ..measure(&an, &prepared, i, j, &opts)
                 })
                 .collect()
         }
@@ -85,16 +87,12 @@ pub fn collect(dir: &Path, opts: &Options) -> anyhow::Result<Vec<LabeledSet>> {
                     let (a, b) = (&pages[x], &pages[y]);
                     let generated = !a.style.is_empty() || !b.style.is_empty();
                     let pair = LabeledPair {
-                        paths: [
-                            an.articles[a.index as usize].path.clone(),
-                            an.articles[b.index as usize].path.clone(),
-                        ],
                         stories: [a.family.clone(), b.family.clone()],
                         positive: realdev::is_positive(a, b),
                         kind: realdev::pair_kind(a, b),
                         hard_negative: a.family == b.family
                             && (a.role == "independent" || b.role == "independent"),
-                        inputs: inputs(&prepared, a.index, b.index, &opts),
+                        ..measure(&an, &prepared, a.index, b.index, &opts)
                     };
                     (generated, pair)
                 })
@@ -136,8 +134,28 @@ fn prepare(an: &pipeline::Analysis) -> Vec<Prepared> {
         .collect()
 }
 
-fn inputs(prepared: &[Prepared], i: u32, j: u32, opts: &Options) -> Inputs {
+/// Articles `i` and `j` scored as `scan` scores them: their paths, the model's inputs and the
+/// rules' verdict; the label fields are the caller's to fill.
+fn measure(
+    an: &pipeline::Analysis,
+    prepared: &[Prepared],
+    i: u32,
+    j: u32,
+    opts: &Options,
+) -> LabeledPair {
     let (a, b) = (&prepared[i as usize], &prepared[j as usize]);
     let s = score::score_pair(i, j, a, b, &opts.params).signals;
-    score::model_inputs(a, b, &s, &opts.params)
+    let (inputs, rule) = score::model_inputs(a, b, &s, &opts.params);
+    LabeledPair {
+        paths: [
+            an.articles[i as usize].path.clone(),
+            an.articles[j as usize].path.clone(),
+        ],
+        stories: Default::default(),
+        positive: false,
+        kind: String::new(),
+        hard_negative: false,
+        inputs,
+        rule,
+    }
 }

@@ -140,7 +140,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         e.0 += 1;
         e.1 += u64::from(called);
     }
-    let (gen_spinscan, gen_jac, gen_cos) =
+    let (gen_spinscan, mut gen_jac, mut gen_cos) =
         generated_pairs(&generated, &pages, &an, &predicted, &tfidf, &mut focus);
     let (t, (_, jprf), (_, cprf)) =
         versus_baselines("Copy pairs on real pages", &all, &mut jac, &mut cos);
@@ -181,7 +181,6 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     report.tables.push(t);
 
     if !generated.is_empty() {
-        let (mut gen_jac, mut gen_cos) = (gen_jac, gen_cos);
         let (t, (_, p1), (_, p2)) = versus_baselines(
             "Generated rewrites vs their source (positives) and the story's independent reports (negatives)",
             &gen_spinscan,
@@ -374,6 +373,7 @@ struct Focus {
 }
 
 impl Focus {
+    /// Counts one same-story pair; when a generated rewrite is in it, it is `a`.
     fn add(&mut self, a: &Page, b: &Page, called: bool, positive: bool) {
         let bump = |c: &mut (u64, u64), hit: bool| {
             c.0 += u64::from(hit);
@@ -388,18 +388,17 @@ impl Focus {
         if a.role == "independent" || b.role == "independent" {
             bump(&mut self.independent, called);
         }
-        for (g, other) in [(a, b), (b, a)] {
-            if g.style.is_empty() || !other.style.is_empty() && std::ptr::eq(g, b) {
-                continue; // two generated pages are counted once, from a
-            }
-            if other.role == "independent" {
-                bump(&mut self.generated_independent, called);
-            } else if positive {
-                if other.url == g.derives_from {
-                    bump(self.generated.entry(g.style.clone()).or_default(), called);
-                } else {
-                    bump(&mut self.generated_siblings, called);
-                }
+        // A generated rewrite comes first (see `generated_pairs`).
+        if a.style.is_empty() {
+            return;
+        }
+        if b.role == "independent" {
+            bump(&mut self.generated_independent, called);
+        } else if positive {
+            if b.url == a.derives_from {
+                bump(self.generated.entry(a.style.clone()).or_default(), called);
+            } else {
+                bump(&mut self.generated_siblings, called);
             }
         }
     }

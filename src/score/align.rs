@@ -306,18 +306,18 @@ fn best_chain(
 
 /// Fenwick tree over positions `0..n` answering "largest value at a position <= j", with the
 /// index of the match that holds it.
-struct PrefixMax {
+pub(super) struct PrefixMax {
     tree: Vec<(f32, Option<usize>)>,
 }
 
 impl PrefixMax {
-    fn new(n: usize) -> Self {
+    pub(super) fn new(n: usize) -> Self {
         PrefixMax {
             tree: vec![(0.0, None); n + 1],
         }
     }
 
-    fn update(&mut self, pos: usize, value: f32, id: usize) {
+    pub(super) fn update(&mut self, pos: usize, value: f32, id: usize) {
         let mut k = pos + 1;
         while k < self.tree.len() {
             if value > self.tree[k].0 {
@@ -327,7 +327,7 @@ impl PrefixMax {
         }
     }
 
-    fn query(&self, pos: usize) -> (f32, Option<usize>) {
+    pub(super) fn query(&self, pos: usize) -> (f32, Option<usize>) {
         let mut k = (pos + 1).min(self.tree.len() - 1);
         let mut best = (0.0, None);
         while k > 0 {

@@ -7,6 +7,7 @@
 //! official figures, but introduces them in its own order. So the pair signal is the heaviest
 //! chain of shared facts that comes in the same order in both articles.
 
+use super::align::PrefixMax;
 use super::Prepared;
 use crate::features::{ArticleFeatures, Term, Weights};
 
@@ -87,29 +88,19 @@ pub(crate) fn overlap(a: &Prepared, b: &Prepared) -> FactOverlap {
 }
 
 /// Heaviest chain of (position in a, position in b, weight) non-decreasing in both positions,
-/// by a prefix-maximum (Fenwick) tree over b's positions: O(k log k).
+/// by the alignment's prefix-maximum tree over b's positions (ranked): O(k log k).
 fn heaviest_chain(points: &mut [(u32, u32, f32)]) -> f32 {
     points.sort_unstable_by_key(|p| (p.0, p.1));
     let mut ranks: Vec<u32> = points.iter().map(|p| p.1).collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let mut tree = vec![0f32; ranks.len() + 1];
+    let mut tree = PrefixMax::new(ranks.len());
     let mut best = 0f32;
-    for &(_, pb, w) in points.iter() {
-        let r = ranks.partition_point(|&x| x < pb) + 1; // 1-based rank of pb
-        let mut prefix = 0f32;
-        let mut k = r;
-        while k > 0 {
-            prefix = prefix.max(tree[k]);
-            k &= k - 1;
-        }
-        let value = prefix + w;
+    for (k, &(_, pb, w)) in points.iter().enumerate() {
+        let r = ranks.partition_point(|&x| x < pb);
+        let value = tree.query(r).0 + w;
         best = best.max(value);
-        let mut k = r;
-        while k < tree.len() {
-            tree[k] = tree[k].max(value);
-            k += k & k.wrapping_neg();
-        }
+        tree.update(r, value, k);
     }
     best
 }

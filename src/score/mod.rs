@@ -275,9 +275,6 @@ pub struct Signals {
     pub fact_order: f32,
     /// That chain's weight over the fact weight of the article with less.
     pub fact_chain: f32,
-    /// The fitted model's probability that one article derives from the other (or both from
-    /// one source), from all the signals above (see [`model`]).
-    pub copy_probability: f32,
 }
 
 /// The outcome for one pair.
@@ -318,7 +315,6 @@ impl PairScore {
             s.vocabulary_shift,
             s.fact_order,
             s.fact_chain,
-            s.copy_probability,
         ]);
         e.u32s([
             s.narration_shared,
@@ -340,7 +336,7 @@ impl PairScore {
         let u = d.u32s()?;
         d.finish()?;
         let (
-            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, copy_probability],
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain],
             &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared],
         ) = (&f[..], &u[..])
         else {
@@ -373,7 +369,6 @@ impl PairScore {
                 facts_shared,
                 fact_order,
                 fact_chain,
-                copy_probability,
             },
             score,
             relation,
@@ -650,7 +645,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
     let fo = facts::overlap(a, b);
     (s.facts_shared, s.fact_order, s.fact_chain) = (fo.shared, fo.order, fo.chain);
-    let (relation, score) = decide(&mut s, a, b, p);
+    let (relation, score) = decide(&s, a, b, p);
     PairScore {
         a: a_id,
         b: b_id,
@@ -666,11 +661,27 @@ pub fn is_kept(s: &PairScore, p: &Params) -> bool {
     s.relation != Relation::Unrelated || s.score >= p.model().sibling_min
 }
 
-/// The copy model's inputs for a scored pair (what `spinscan fit` trains on).
-pub fn model_inputs(a: &Prepared, b: &Prepared, s: &Signals, p: &Params) -> model::Inputs {
+/// The copy model's inputs for a scored pair, with the rules' verdict among them (what
+/// `spinscan fit` trains on).
+pub fn model_inputs(
+    a: &Prepared,
+    b: &Prepared,
+    s: &Signals,
+    p: &Params,
+) -> (model::Inputs, model::RuleVerdict) {
+    let (_, rule) = rule_relation(s, a, b, p);
+    (inputs_with(a, b, s, p, rule), rule)
+}
+
+fn inputs_with(
+    a: &Prepared,
+    b: &Prepared,
+    s: &Signals,
+    p: &Params,
+    rule: model::RuleVerdict,
+) -> model::Inputs {
     let sentences = a.sentence_weight.len().min(b.sentence_weight.len()) as u32;
     let shared = (s.containment_ab * a.shingles.len() as f32).round() as u32;
-    let (_, rule) = rule_relation(s, a, b, p);
     model::inputs(s, rewrite_score(s, p), sentences, shared, rule)
 }
 
@@ -679,14 +690,11 @@ pub fn model_inputs(a: &Prepared, b: &Prepared, s: &Signals, p: &Params) -> mode
 /// Whether the pair is a copy at all is the fitted model's call (see [`model`]): its
 /// probability is the score. The rules below only name the kind of copy (verbatim, partial,
 /// spun, rewrite) and, for pairs that are not copies, whether they tell the same story.
-fn decide(s: &mut Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32) {
-    let (kind, _) = rule_relation(s, a, b, p);
+fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32) {
+    let (kind, rule) = rule_relation(s, a, b, p);
     let model = p.model();
-    let inputs = model_inputs(a, b, s, p);
-    let probability = model.probability(&inputs);
-    s.copy_probability = probability;
-    let copy = model::copied_verbatim(&inputs)
-        || (probability >= model.threshold && !model::vetoed(&inputs));
+    let probability = model.probability(&inputs_with(a, b, s, p, rule));
+    let copy = model::is_copy(probability, model.threshold, rule);
     let relation = match (copy, kind.is_copy()) {
         (true, true) | (false, false) => kind,
         (true, false) => Relation::Rewrite,

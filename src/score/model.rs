@@ -59,7 +59,7 @@ pub type Inputs = [f32; INPUTS.len()];
 /// What the hand-written rules make of a pair (see `rule_relation` in the score stage): their
 /// structural tests (whole text copied, a block copied, spun sentence by sentence, reworded in
 /// order, only a small block shared) are inputs like any other signal.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RuleVerdict {
     pub verbatim: bool,
     pub partial: bool,
@@ -121,20 +121,26 @@ pub fn inputs(
     ]
 }
 
-/// Pairs whose only common text is a small block copied word for word (a venue's ticket box,
-/// a shared boilerplate paragraph, an official statement) are not copies on their own, whatever
-/// the probability: the rules' structural test overrides the model here.
-pub fn vetoed(x: &Inputs) -> bool {
-    let at = |name: &str| INPUTS.iter().position(|n| *n == name).map_or(0.0, |k| x[k]);
-    at("rule_shared_block") > 0.5 && at("rule_partial") < 0.5 && at("rule_verbatim") < 0.5
+impl RuleVerdict {
+    /// Text copied word for word as a whole or as a block of whole sentences is a copy
+    /// whatever the probability: a passage lifted into a long document is a small share of
+    /// it, which the model, fitted on news pairs, would discount.
+    fn copied_verbatim(self) -> bool {
+        self.verbatim || self.partial
+    }
+
+    /// Pairs whose only common text is a small block copied word for word (a venue's ticket
+    /// box, a shared boilerplate paragraph, an official statement) are not copies on their
+    /// own, whatever the probability.
+    fn vetoed(self) -> bool {
+        self.shared_block && !self.copied_verbatim()
+    }
 }
 
-/// Text copied word for word as a whole or as a block of whole sentences (the rules' verbatim
-/// and partial-copy tests) is a copy whatever the probability: a passage lifted into a long
-/// document is a small share of it, which the model, fitted on news pairs, would discount.
-pub fn copied_verbatim(x: &Inputs) -> bool {
-    let at = |name: &str| INPUTS.iter().position(|n| *n == name).map_or(0.0, |k| x[k]);
-    at("rule_verbatim") > 0.5 || at("rule_partial") > 0.5
+/// A pair's own verdict (siblings aside, see [`crate::families::link_siblings`]): the rules'
+/// structural tests where they are decisive, the probability against `threshold` otherwise.
+pub fn is_copy(probability: f32, threshold: f32, rule: RuleVerdict) -> bool {
+    rule.copied_verbatim() || (probability >= threshold && !rule.vetoed())
 }
 
 /// A fitted logistic regression: standardised inputs, weights, bias and the decision
