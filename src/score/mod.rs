@@ -17,7 +17,6 @@
 mod align;
 mod facts;
 pub mod model;
-mod thesaurus;
 
 use crate::features::{ArticleFeatures, Term, Weights};
 use crate::store::{Decoder, Encoder};
@@ -422,24 +421,12 @@ impl Prepared {
         let doc_norm = doc.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
         let mut postings: Vec<(Term, u32, f32)> = Vec::new();
         let mut sentence_weight = Vec::with_capacity(f.sentences.len());
-        let thesaurus = thesaurus::english();
-        let mut classes: Vec<(Term, f32)> = Vec::new();
         for (i, s) in f.sentences.iter().enumerate() {
             let mut total = 0.0;
-            classes.clear();
             for &t in &s.terms {
                 let x = w.weight(t);
                 total += x;
                 postings.push((t, i as u32, x));
-                let share = thesaurus::CLASS_SHARE * x;
-                classes.extend(thesaurus.classes(t).iter().map(|&c| (c, share)));
-            }
-            // A class counts once per sentence, at its heaviest member's share.
-            classes.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-            classes.dedup_by_key(|c| c.0);
-            for &(c, x) in &classes {
-                total += x;
-                postings.push((c, i as u32, x));
             }
             sentence_weight.push(total);
         }
