@@ -128,6 +128,7 @@ impl Analysed {
                 m.related_links,
                 m.share_bar,
                 m.author_bio,
+                m.dateline,
             ]
             .map(u32::from),
         );
@@ -175,6 +176,7 @@ impl Analysed {
                 related_links: flag(3),
                 share_bar: flag(4),
                 author_bio: flag(5),
+                dateline: flag(6),
             },
             family: None,
             role: Role::Independent,
@@ -375,26 +377,15 @@ pub fn assemble(
     let n = analysed.len();
     families::link_siblings(&mut scored, params.model());
     scored.retain(|p| p.relation != Relation::Unrelated);
-    let mut evidence: Vec<ArticleEvidence> = analysed
-        .iter()
-        .map(|a| ArticleEvidence {
-            date: a.meta.date.clone(),
-            farm: attribution::farm_marks(a.marks),
-            own_site: a.meta.own_site(),
-            credited_site: a.meta.credited_site(),
-            composite: false,
-        })
-        .collect();
-
-    for i in composites(n, &scored) {
-        evidence[i].composite = true;
-    }
+    let evidence = evidence(&analysed, &scored);
     let groups = families::group(n, &scored);
+    let direction_weights = attribution::weights(params.model());
     let pairs: Vec<Pair> = scored
         .into_iter()
         .map(|s| {
             let direction = s.relation.is_copy().then(|| {
-                attribution::direction(&s, &evidence[s.a as usize], &evidence[s.b as usize])
+                let (a, b) = (&evidence[s.a as usize], &evidence[s.b as usize]);
+                attribution::decide(&s, &attribution::inputs(&s, a, b), &direction_weights)
             });
             Pair {
                 score: s,
@@ -445,6 +436,27 @@ pub fn assemble(
         families: fams,
         ..Analysis::default()
     }
+}
+
+/// What attribution knows of each article: its metadata, page marks and length, and whether
+/// the scored pairs make it a mashup.
+pub(crate) fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<ArticleEvidence> {
+    let mut evidence: Vec<ArticleEvidence> = analysed
+        .iter()
+        .map(|a| ArticleEvidence {
+            date: a.meta.date.clone(),
+            farm: attribution::farm_marks(a.marks),
+            own_site: a.meta.own_site(),
+            credited_site: a.meta.credited_site(),
+            composite: false,
+            dateline: a.marks.dateline,
+            words: a.words,
+        })
+        .collect();
+    for i in composites(analysed.len(), scored) {
+        evidence[i].composite = true;
+    }
+    evidence
 }
 
 /// Features of an article's clean body (one paragraph per entry).
@@ -731,6 +743,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
         related_links: has(Kind::RelatedLinks),
         share_bar: has(Kind::ShareBar),
         author_bio: has(Kind::AuthorBio),
+        dateline: body.first().is_some_and(|p| attribution::has_dateline(p)),
     };
     Cleaned {
         article: Analysed {

@@ -39,6 +39,7 @@ pub const PAIRS_COLUMNS: &[&str] = &[
     "is_copy",
     "source",
     "direction_confidence",
+    "direction_evidence",
     "containment_ab",
     "containment_ba",
     "jaccard5",
@@ -166,6 +167,9 @@ fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
                     .map(path)
                     .unwrap_or_default(),
                 p.direction.map(|d| f(d.confidence)).unwrap_or_default(),
+                p.direction
+                    .map(|d| d.evidence_names().join(";"))
+                    .unwrap_or_default(),
                 f(s.containment_ab),
                 f(s.containment_ba),
                 f(s.jaccard5),

@@ -133,11 +133,33 @@ pub fn fit(sets: &[LabeledSet], opts: FitOptions) -> anyhow::Result<Fitted> {
     for ((r, prob), &verdict) in all_scored.iter().zip(&verdicts) {
         held_out[r.set][r.pair] = (*prob, verdict);
     }
-    let model = fit_with_threshold(sets, &rows, &folds, opts.alpha)?;
+    let mut model = fit_with_threshold(sets, &rows, &folds, opts.alpha)?;
     tables.push(weights_table(&model));
+    // The direction weights travel in the same file, fitted on the same folds (when the sets
+    // label any direction).
+    let mut fold_models: Vec<CopyModel> = outer.into_iter().map(|(m, _)| m).collect();
+    let directed = sets
+        .iter()
+        .flat_map(|s| &s.pairs)
+        .any(|p| p.direction.is_some());
+    if directed {
+        let direction = super::fit_direction::fit(sets, n)?;
+        let named = |w: &crate::attribution::Weights| -> Vec<(String, f32)> {
+            crate::attribution::INPUTS
+                .iter()
+                .zip(w)
+                .map(|(name, v)| (name.to_string(), *v))
+                .collect()
+        };
+        model.direction = named(&direction.weights);
+        for (m, w) in fold_models.iter_mut().zip(&direction.fold_weights) {
+            m.direction = named(w);
+        }
+        tables.extend(direction.tables);
+    }
     Ok(Fitted {
         model,
-        fold_models: outer.into_iter().map(|(m, _)| m).collect(),
+        fold_models,
         tables,
         pooled: sets.iter().map(|s| s.name.clone()).zip(pooled).collect(),
         held_out,
@@ -499,6 +521,7 @@ fn train_logistic(sets: &[LabeledSet], rows: &[Row], alpha: f64) -> anyhow::Resu
         threshold: 0.5,
         sibling_min: 1.0,
         sibling_support: 1.0,
+        direction: Vec::new(),
         provenance: Vec::new(),
     })
 }
@@ -543,6 +566,7 @@ mod tests {
                     hard_negative: false,
                     inputs,
                     rule: RuleVerdict::default(),
+                    direction: None,
                 });
             }
         }

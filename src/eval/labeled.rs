@@ -13,7 +13,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::baselines::{jaccard5, TfIdf};
-use super::{adjusted_rand_index, f3, ratio, versus_baselines, Format, Prf, Report, Table};
+use super::{
+    adjusted_rand_index, f3, ratio, versus_baselines, DirectionTally, Format, Prf, Report, Table,
+};
+use crate::attribution::Direction;
 use crate::boilerplate::Kind;
 use crate::pipeline::{self, Options};
 use crate::score::Relation;
@@ -121,15 +124,10 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     report.metric("articles", members as f64);
 
     // Every pair: positive, ignored or negative; spinscan's verdict and the baselines' scores.
-    let predicted: HashMap<(u32, u32), (Relation, Option<u32>)> = an
+    let predicted: HashMap<(u32, u32), (Relation, Option<Direction>)> = an
         .pairs
         .iter()
-        .map(|p| {
-            (
-                (p.score.a, p.score.b),
-                (p.score.relation, p.direction.and_then(|d| d.source)),
-            )
-        })
+        .map(|p| ((p.score.a, p.score.b), (p.score.relation, p.direction)))
         .collect();
     let tfidf = TfIdf::new(&an.features);
     let all: Vec<(u32, u32)> = (0..n as u32)
@@ -154,13 +152,14 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let mut per_label: BTreeMap<String, (u64, u64)> = BTreeMap::new(); // (pairs, called copy)
     let mut confusion: BTreeMap<String, BTreeMap<Relation, u64>> = BTreeMap::new();
     let mut typing: BTreeMap<Relation, Prf> = BTreeMap::new();
-    let (mut dir_ok, mut dir_n) = (0u64, 0u64);
+    let mut direction = DirectionTally::default();
+    let mut direction_by_label: BTreeMap<String, DirectionTally> = BTreeMap::new();
     let mut unlabeled_fp = 0u64;
     for (k, &(i, j)) in all.iter().enumerate() {
         if labels.linked.contains(&(i, j)) {
             continue;
         }
-        let (rel, src) = predicted
+        let (rel, verdict) = predicted
             .get(&(i, j))
             .copied()
             .unwrap_or((Relation::Unrelated, None));
@@ -194,8 +193,11 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
             }
             if positive && rel.is_copy() {
                 if let Some(s) = source {
-                    dir_n += 1;
-                    dir_ok += u64::from(src == Some(*s));
+                    direction.add(verdict, *s);
+                    direction_by_label
+                        .entry(l.clone())
+                        .or_default()
+                        .add(verdict, *s);
                 }
             }
         } else if rel != Relation::Unrelated {
@@ -318,9 +320,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     }
 
     // Direction and families.
-    let direction = ratio(dir_ok, dir_n);
-    report.metric("direction_accuracy", direction);
-    report.metric("direction_pairs", dir_n as f64);
+    direction.report(&mut report);
     let ids: Vec<usize> = (0..n).filter(|&i| inside[i]).collect();
     let mut fam_ids: HashMap<&str, usize> = HashMap::new();
     let truth: Vec<usize> = ids
@@ -340,8 +340,16 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
     t.row(vec![
         "direction accuracy".into(),
-        f3(direction),
-        format!("{dir_n} copy pairs with a labeled source"),
+        f3(direction.accuracy()),
+        format!(
+            "{} copy pairs with a labeled source ({} right, {} with no source named)",
+            direction.pairs, direction.right, direction.undecided
+        ),
+    ]);
+    t.row(vec![
+        "direction calibration error".into(),
+        f3(direction.calibration_error()),
+        "pair-weighted mean |confidence - share right| over confidence bins".into(),
     ]);
     t.row(vec![
         "family adjusted Rand index".into(),
@@ -349,6 +357,12 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         format!("{} articles", ids.len()),
     ]);
     report.tables.push(t);
+    let t = direction_by_relation(&direction_by_label, &mut report);
+    report.tables.push(t);
+    report.tables.push(
+        direction
+            .calibration_table("Direction calibration (pairs with a source named, by confidence)"),
+    );
 
     // Boilerplate lines.
     let mut overall = Prf::default();
@@ -403,14 +417,40 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     Ok(report)
 }
 
-/// Every pair of labeled articles for fitting: (a, b, their stories, positive, labeled
-/// relation). Pairs in `other_links.csv` share source text without a direct derivation and
-/// are left out, as in [`evaluate`].
-#[allow(clippy::type_complexity)]
+/// The "Direction by relation" table (copy pairs found with a labeled source, per labeled
+/// relation), with the metrics `direction_accuracy_<label>` and `direction_pairs_<label>`.
+fn direction_by_relation(
+    by_label: &BTreeMap<String, DirectionTally>,
+    report: &mut Report,
+) -> Table {
+    let mut t = Table::new(
+        "Direction by relation (copy pairs found with a labeled source)",
+        &["relation", "pairs", "right", "no source named", "accuracy"],
+    );
+    for (l, d) in by_label {
+        t.row(vec![
+            l.clone(),
+            d.pairs.to_string(),
+            d.right.to_string(),
+            d.undecided.to_string(),
+            f3(d.accuracy()),
+        ]);
+        report.metric(&format!("direction_accuracy_{l}"), d.accuracy());
+        report.metric(&format!("direction_pairs_{l}"), d.pairs as f64);
+    }
+    t
+}
+
+/// One labeled pair for fitting: a, b, their stories, positive, labeled relation, and the
+/// labeled source (a or b) where the labels name one.
+pub(crate) type PairLabel = (u32, u32, [String; 2], bool, String, Option<u32>);
+
+/// Every pair of labeled articles for fitting. Pairs in `other_links.csv` share source text
+/// without a direct derivation and are left out, as in [`evaluate`].
 pub(crate) fn pair_labels(
     labels_dir: &Path,
     an: &pipeline::Analysis,
-) -> anyhow::Result<Vec<(u32, u32, [String; 2], bool, String)>> {
+) -> anyhow::Result<Vec<PairLabel>> {
     let index = an.index_by_path();
     let n = an.articles.len();
     let labels = read_labels(labels_dir, &index, n)?;
@@ -426,7 +466,8 @@ pub(crate) fn pair_labels(
             if labels.linked.contains(&(i, j)) {
                 continue;
             }
-            let label = labels.pairs.get(&(i, j)).map(|l| l.0.as_str());
+            let labeled = labels.pairs.get(&(i, j));
+            let label = labeled.map(|l| l.0.as_str());
             let positive = label.is_some_and(|l| COPY_LABELS.contains(&l));
             out.push((
                 i,
@@ -434,6 +475,7 @@ pub(crate) fn pair_labels(
                 [fa.clone(), fb.clone()],
                 positive,
                 label.unwrap_or("unlabeled").to_string(),
+                labeled.and_then(|l| l.1).filter(|_| positive),
             ));
         }
     }
@@ -517,4 +559,40 @@ fn records(path: &Path) -> anyhow::Result<Vec<csv::StringRecord>> {
 
 fn field(rec: &csv::StringRecord, k: usize) -> &str {
     rec.get(k).unwrap_or("").trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_by_relation_reports_each_label() {
+        let d = |source: Option<u32>, confidence: f32| {
+            Some(Direction {
+                source,
+                confidence,
+                ..Direction::UNDECIDED
+            })
+        };
+        let mut by_label: BTreeMap<String, DirectionTally> = BTreeMap::new();
+        let spin = by_label.entry("synonym_spin".into()).or_default();
+        spin.add(d(Some(1), 0.9), 1);
+        spin.add(d(Some(2), 0.6), 1);
+        spin.add(d(Some(1), 0.7), 1);
+        let copy = by_label.entry("scraper_copy".into()).or_default();
+        copy.add(d(None, 0.0), 4);
+        copy.add(d(Some(4), 0.99), 4);
+        let mut report = Report::default();
+        let t = direction_by_relation(&by_label, &mut report);
+        assert_eq!(
+            t.rows,
+            [
+                ["scraper_copy", "2", "1", "1", "0.500"],
+                ["synonym_spin", "3", "2", "0", "0.667"],
+            ]
+        );
+        assert_eq!(report.get("direction_pairs_synonym_spin"), Some(3.0));
+        assert_eq!(report.get("direction_accuracy_scraper_copy"), Some(0.5));
+        assert!((report.get("direction_accuracy_synonym_spin").unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    }
 }

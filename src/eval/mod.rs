@@ -7,6 +7,7 @@
 
 pub mod baselines;
 pub mod fit;
+pub mod fit_direction;
 pub mod labeled;
 pub mod msrp;
 pub mod pairs;
@@ -261,6 +262,112 @@ impl Prf {
     pub const HEADER: [&'static str; 7] = ["", "precision", "recall", "F1", "tp", "fp", "fn"];
 }
 
+/// Upper edges of the direction confidence bins: [0.5,0.6), [0.6,0.7), [0.7,0.8), [0.8,0.9),
+/// [0.9,1.0]; a confidence below 0.5 goes in the first bin.
+const CONFIDENCE_EDGES: [f32; 4] = [0.6, 0.7, 0.8, 0.9];
+const CONFIDENCE_BINS: [&str; 5] = [
+    "[0.5,0.6) (and below)",
+    "[0.6,0.7)",
+    "[0.7,0.8)",
+    "[0.8,0.9)",
+    "[0.9,1.0]",
+];
+
+/// Direction (which article of a copy pair is the source) against the labeled source: pairs,
+/// right, undecided (no source named), and the decided pairs binned by confidence for the
+/// calibration table.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DirectionTally {
+    /// Copy pairs found with a labeled source (undecided ones included).
+    pub pairs: u64,
+    /// Pairs whose named source is the labeled one.
+    pub right: u64,
+    /// Pairs where no source was named.
+    pub undecided: u64,
+    /// Per confidence bin: decided pairs, sum of confidences, right.
+    bins: [(u64, f64, u64); 5],
+}
+
+impl DirectionTally {
+    /// Counts one copy pair whose labeled source is `truth`; `direction` is spinscan's verdict
+    /// (`None` or no source: undecided).
+    pub fn add(&mut self, direction: Option<crate::attribution::Direction>, truth: u32) {
+        self.pairs += 1;
+        let Some(d) = direction.filter(|d| d.source.is_some()) else {
+            self.undecided += 1;
+            return;
+        };
+        let right = d.source == Some(truth);
+        self.right += u64::from(right);
+        let bin = CONFIDENCE_EDGES
+            .iter()
+            .filter(|&&e| d.confidence >= e)
+            .count();
+        let b = &mut self.bins[bin];
+        b.0 += 1;
+        b.1 += f64::from(d.confidence);
+        b.2 += u64::from(right);
+    }
+
+    /// Right of all pairs (an undecided pair counts as wrong).
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.pairs)
+    }
+
+    /// Expected calibration error: over the confidence bins, the mean absolute gap between a
+    /// bin's mean confidence and its share right, weighted by the bin's decided pairs.
+    pub fn calibration_error(&self) -> f64 {
+        let decided: u64 = self.bins.iter().map(|b| b.0).sum();
+        if decided == 0 {
+            return 0.0;
+        }
+        self.bins
+            .iter()
+            .filter(|b| b.0 > 0)
+            .map(|&(n, sum, right)| {
+                let gap = (sum / n as f64 - ratio(right, n)).abs();
+                n as f64 * gap
+            })
+            .sum::<f64>()
+            / decided as f64
+    }
+
+    /// The calibration table: per confidence bin, decided pairs, mean confidence, share right.
+    pub fn calibration_table(&self, title: &str) -> Table {
+        let mut t = Table::new(
+            title,
+            &[
+                "confidence",
+                "pairs",
+                "mean confidence",
+                "right",
+                "share right",
+            ],
+        );
+        for (name, &(n, sum, right)) in CONFIDENCE_BINS.iter().zip(&self.bins) {
+            let mean = if n == 0 { 0.0 } else { sum / n as f64 };
+            t.row(vec![
+                name.to_string(),
+                n.to_string(),
+                f3(mean),
+                right.to_string(),
+                f3(ratio(right, n)),
+            ]);
+        }
+        t
+    }
+
+    /// The pooled metrics: `direction_accuracy`, `direction_pairs`, `direction_right`,
+    /// `direction_undecided`, `direction_calibration_error`.
+    pub fn report(&self, report: &mut Report) {
+        report.metric("direction_accuracy", self.accuracy());
+        report.metric("direction_pairs", self.pairs as f64);
+        report.metric("direction_right", self.right as f64);
+        report.metric("direction_undecided", self.undecided as f64);
+        report.metric("direction_calibration_error", self.calibration_error());
+    }
+}
+
 /// A table of spinscan's counts beside the two lexical baselines, each at its own best
 /// (oracle) threshold over `jaccard` and `tfidf` (score, positive) lists; returns the table and
 /// each baseline's threshold and counts.
@@ -480,6 +587,64 @@ pub(crate) mod tests {
         assert!((adjusted_rand_index(&[0, 0, 1, 1, 2], &[5, 5, 7, 7, 9]) - 1.0).abs() < 1e-9);
         let a = adjusted_rand_index(&[0, 0, 0, 1, 1, 1], &[0, 1, 2, 0, 1, 2]);
         assert!(a < 0.0 + 1e-9, "{a}");
+    }
+
+    fn dir(source: Option<u32>, confidence: f32) -> Option<crate::attribution::Direction> {
+        Some(crate::attribution::Direction {
+            source,
+            confidence,
+            ..crate::attribution::Direction::UNDECIDED
+        })
+    }
+
+    #[test]
+    fn direction_tally_counts_undecided_as_wrong_and_bins_by_confidence() {
+        let mut t = DirectionTally::default();
+        t.add(dir(Some(1), 0.95), 1); // [0.9,1.0], right
+        t.add(dir(Some(2), 0.9), 1); // [0.9,1.0] (edge), wrong
+        t.add(dir(Some(1), 1.0), 1); // [0.9,1.0] (top), right
+        t.add(dir(Some(1), 0.2), 1); // below 0.5: first bin, right
+        t.add(dir(Some(1), 0.55), 1); // first bin, right
+        t.add(dir(Some(3), 0.75), 1); // [0.7,0.8), wrong
+        t.add(dir(None, 0.0), 1); // undecided
+        t.add(None, 1); // no direction at all: undecided
+        assert_eq!((t.pairs, t.right, t.undecided), (8, 4, 2));
+        assert!((t.accuracy() - 0.5).abs() < 1e-9);
+        let table = t.calibration_table("cal");
+        let counts: Vec<&str> = table.rows.iter().map(|r| r[1].as_str()).collect();
+        assert_eq!(counts, ["2", "0", "1", "0", "3"]);
+        assert_eq!(table.rows[4][3], "2");
+        assert_eq!(table.rows[4][4], "0.667");
+        assert_eq!(table.rows[0][2], "0.375");
+        // ECE over 6 decided pairs: bin 0 |0.375 - 1| * 2, bin 2 |0.75 - 0| * 1,
+        // bin 4 |0.95 - 2/3| * 3.
+        let want = (0.625 * 2.0 + 0.75 + (0.95 - 2.0 / 3.0) * 3.0) / 6.0;
+        assert!(
+            (t.calibration_error() - want).abs() < 1e-6,
+            "{} vs {want}",
+            t.calibration_error()
+        );
+        let mut r = Report::default();
+        t.report(&mut r);
+        assert_eq!(r.get("direction_right"), Some(4.0));
+        assert_eq!(r.get("direction_undecided"), Some(2.0));
+        assert_eq!(r.get("direction_pairs"), Some(8.0));
+    }
+
+    #[test]
+    fn direction_tally_perfectly_calibrated_has_no_error() {
+        let mut t = DirectionTally::default();
+        assert_eq!(t.calibration_error(), 0.0, "no pairs, no error");
+        // Confidence 0.75 with 3 of 4 right; confidence 1.0 all right.
+        for k in 0..4 {
+            t.add(dir(Some(if k == 0 { 9 } else { 5 }), 0.75), 5);
+        }
+        t.add(dir(Some(5), 1.0), 5);
+        assert!(
+            t.calibration_error().abs() < 1e-9,
+            "{}",
+            t.calibration_error()
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::labeled;
 use super::realdev;
 use super::Format;
+use crate::attribution::{self, ArticleEvidence};
 use crate::features::Weights;
 use crate::pipeline::{self, Options};
 use crate::score::{
@@ -37,6 +38,18 @@ pub struct LabeledPair {
     pub inputs: Inputs,
     /// The rules' verdict (also among the inputs), which decides some pairs on its own.
     pub rule: RuleVerdict,
+    /// For a copy pair whose labels name its source: the direction inputs.
+    pub direction: Option<DirectedPair>,
+}
+
+/// A copy pair with a labeled direction, for fitting the direction weights.
+#[derive(Debug, Clone)]
+pub struct DirectedPair {
+    pub inputs: attribution::Inputs,
+    /// The labeled source is the pair's second article.
+    pub source_is_b: bool,
+    /// The copy model (as shipped) calls the pair a copy: where a direction is reported.
+    pub called_copy: bool,
 }
 
 /// The pairs of one labeled set.
@@ -63,14 +76,15 @@ pub fn collect(dir: &Path, opts: &Options) -> anyhow::Result<Vec<LabeledSet>> {
             let an = pipeline::run(&dir.join("articles"), &opts)?;
             let labels = labeled::pair_labels(&dir.join("labels"), &an)?;
             let prepared = prepare(&an);
+            let evidence = evidence(&an);
             labels
                 .into_par_iter()
-                .map(|(i, j, stories, positive, kind)| LabeledPair {
+                .map(|(i, j, stories, positive, kind, source)| LabeledPair {
                     hard_negative: kind == "independent_same_story",
                     stories,
                     positive,
                     kind,
-                    ..measure(&an, &prepared, i, j, &opts)
+                    ..measure(&an, &prepared, &evidence, (i, j, source), &opts)
                 })
                 .collect()
         }
@@ -78,6 +92,7 @@ pub fn collect(dir: &Path, opts: &Options) -> anyhow::Result<Vec<LabeledSet>> {
             let an = pipeline::run(dir, &opts)?;
             let pages = realdev::read_manifest(dir, &an)?;
             let prepared = prepare(&an);
+            let evidence = evidence(&an);
             let index: Vec<(usize, usize)> = (0..pages.len())
                 .flat_map(|x| (x + 1..pages.len()).map(move |y| (x, y)))
                 .collect();
@@ -86,13 +101,20 @@ pub fn collect(dir: &Path, opts: &Options) -> anyhow::Result<Vec<LabeledSet>> {
                 .map(|(x, y)| {
                     let (a, b) = (&pages[x], &pages[y]);
                     let generated = !a.style.is_empty() || !b.style.is_empty();
+                    let source = if a.derives_from == b.url {
+                        Some(b.index)
+                    } else if b.derives_from == a.url {
+                        Some(a.index)
+                    } else {
+                        None
+                    };
                     let pair = LabeledPair {
                         stories: [a.family.clone(), b.family.clone()],
                         positive: realdev::is_positive(a, b),
                         kind: realdev::pair_kind(a, b),
                         hard_negative: a.family == b.family
                             && (a.role == "independent" || b.role == "independent"),
-                        ..measure(&an, &prepared, a.index, b.index, &opts)
+                        ..measure(&an, &prepared, &evidence, (a.index, b.index, source), &opts)
                     };
                     (generated, pair)
                 })
@@ -134,18 +156,31 @@ fn prepare(an: &pipeline::Analysis) -> Vec<Prepared> {
         .collect()
 }
 
-/// Articles `i` and `j` scored as `scan` scores them: their paths, the model's inputs and the
-/// rules' verdict; the label fields are the caller's to fill.
+/// What attribution knows of every article, as `scan` gathers it.
+fn evidence(an: &pipeline::Analysis) -> Vec<ArticleEvidence> {
+    let scored: Vec<score::PairScore> = an.pairs.iter().map(|p| p.score).collect();
+    pipeline::evidence(&an.articles, &scored)
+}
+
+/// Articles `i` and `j` scored as `scan` scores them: their paths, the model's inputs, the
+/// rules' verdict, and the direction inputs when `source` (i or j) is labeled; the label
+/// fields are the caller's to fill.
 fn measure(
     an: &pipeline::Analysis,
     prepared: &[Prepared],
-    i: u32,
-    j: u32,
+    evidence: &[ArticleEvidence],
+    (i, j, source): (u32, u32, Option<u32>),
     opts: &Options,
 ) -> LabeledPair {
     let (a, b) = (&prepared[i as usize], &prepared[j as usize]);
-    let s = score::score_pair(i, j, a, b, &opts.params).signals;
+    let scored = score::score_pair(i, j, a, b, &opts.params);
+    let s = scored.signals;
     let (inputs, rule) = score::model_inputs(a, b, &s, &opts.params);
+    let direction = source.map(|src| DirectedPair {
+        inputs: attribution::inputs(&scored, &evidence[i as usize], &evidence[j as usize]),
+        source_is_b: src == j,
+        called_copy: scored.relation.is_copy(),
+    });
     LabeledPair {
         paths: [
             an.articles[i as usize].path.clone(),
@@ -157,5 +192,6 @@ fn measure(
         hard_negative: false,
         inputs,
         rule,
+        direction,
     }
 }

@@ -108,6 +108,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
 
     // spinscan's copy decision and direction.
     let none = ArticleEvidence::default();
+    let weights = attribution::weights(params.model());
     let mut prf = Prf::default();
     // Direction picks on true positives called copies: the source doc, the suspicious doc, none.
     let (mut directed, mut right, mut wrong) = (0u64, 0u64, 0u64);
@@ -116,7 +117,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         prf.add(copy, p.positive);
         if copy && p.positive {
             directed += 1;
-            let d = attribution::direction(s, &none, &none);
+            let d = attribution::decide(s, &attribution::inputs(s, &none, &none), &weights);
             if d.source == Some(p.src as u32) {
                 right += 1;
             } else if d.source.is_some() {

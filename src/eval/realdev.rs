@@ -17,8 +17,11 @@ use rayon::prelude::*;
 
 use super::baselines::{jaccard5, TfIdf};
 use super::labeled::Split;
-use super::{adjusted_rand_index, f3, ratio, versus_baselines, Format, Prf, Report, Table};
-use crate::pipeline::{self, Options};
+use super::{
+    adjusted_rand_index, f3, ratio, versus_baselines, DirectionTally, Format, Prf, Report, Table,
+};
+use crate::attribution::Direction;
+use crate::pipeline::{self, Options, Role};
 
 const DERIVED_ROLES: &[&str] = &["original", "verbatim_copy", "rewrite"];
 
@@ -76,15 +79,12 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let mut report = Report::for_dir(dir, Format::RealDev);
     report.metric("pages", pages.len() as f64);
 
-    let predicted: HashMap<(u32, u32), (bool, Option<u32>)> = an
+    let predicted: HashMap<(u32, u32), (bool, Option<Direction>)> = an
         .pairs
         .iter()
         .map(|p| {
             let copy = p.score.relation.is_copy();
-            (
-                (p.score.a, p.score.b),
-                (copy, p.direction.and_then(|d| d.source)),
-            )
+            ((p.score.a, p.score.b), (copy, p.direction))
         })
         .collect();
     let tfidf = TfIdf::new(&an.features);
@@ -192,11 +192,10 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         report.metric("baseline_tfidf_generated_f1", p2.f1());
         report.metric("baseline_jaccard5_generated_f1", p1.f1());
     }
-    let mut t = Table::new("By story (same-story pairs)", &Prf::HEADER);
-    for (story, prf) in &by_story {
-        t.row(prf.row(story));
-    }
-    report.tables.push(t);
+    let (direction, direction_by_story) = direction_tallies(&pages, &predicted);
+    report
+        .tables
+        .push(by_story_table(&by_story, &direction_by_story));
     focus.report(&mut report);
 
     // Candidate recall: the copy pairs found by all-pairs scoring that the index proposes.
@@ -210,7 +209,7 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
         report.metric("candidate_recall", ratio(found as u64, copies.len() as u64));
     }
 
-    direction_and_families(&pages, &an, &predicted, &mut report);
+    direction_and_families(&pages, &an, &direction, &mut report);
     report.notes.push(
         "small set (one reader's labels, page beginnings of ~2,000 characters): use it to look at real cases, not to claim accuracy to two decimals"
             .into(),
@@ -218,28 +217,84 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     Ok(report)
 }
 
-/// Direction (a derived page against the page it derives from, when both were collected) and
-/// families (each family's derived pages one cluster, each independent report its own).
-fn direction_and_families(
-    pages: &[Page],
-    an: &pipeline::Analysis,
-    predicted: &HashMap<(u32, u32), (bool, Option<u32>)>,
-    report: &mut Report,
-) {
+/// Direction: each derived page against the page it derives from, when both were collected
+/// and the pair was found as a copy; pooled and per story.
+fn direction_tallies<'a>(
+    pages: &'a [Page],
+    predicted: &HashMap<(u32, u32), (bool, Option<Direction>)>,
+) -> (DirectionTally, BTreeMap<&'a str, DirectionTally>) {
     let by_url: HashMap<&str, u32> = pages.iter().map(|p| (p.url.as_str(), p.index)).collect();
-    let (mut ok, mut n) = (0u64, 0u64);
+    let mut pooled = DirectionTally::default();
+    let mut by_story: BTreeMap<&str, DirectionTally> = BTreeMap::new();
     for p in pages {
         let Some(&src) = by_url.get(p.derives_from.as_str()) else {
             continue;
         };
         let key = (p.index.min(src), p.index.max(src));
-        if let Some(&(true, source)) = predicted.get(&key) {
-            n += 1;
-            ok += u64::from(source == Some(src));
+        if let Some(&(true, verdict)) = predicted.get(&key) {
+            pooled.add(verdict, src);
+            by_story
+                .entry(p.family.as_str())
+                .or_default()
+                .add(verdict, src);
         }
     }
-    report.metric("direction_accuracy", ratio(ok, n));
-    report.metric("direction_pairs", n as f64);
+    (pooled, by_story)
+}
+
+/// The "By story" table: same-story pair counts and, beside them, direction over the story's
+/// derived pages found as copies of their source.
+fn by_story_table(
+    by_story: &BTreeMap<&str, Prf>,
+    direction: &BTreeMap<&str, DirectionTally>,
+) -> Table {
+    let mut header = Prf::HEADER.to_vec();
+    header.extend([
+        "derived pairs found",
+        "direction right",
+        "direction accuracy",
+    ]);
+    let mut t = Table::new(
+        "By story (same-story pairs; direction over derived pages found as copies of their source)",
+        &header,
+    );
+    let stories: std::collections::BTreeSet<&str> =
+        by_story.keys().chain(direction.keys()).copied().collect();
+    for story in stories {
+        let mut row = by_story.get(story).copied().unwrap_or_default().row(story);
+        match direction.get(story) {
+            Some(d) => row.extend([d.pairs.to_string(), d.right.to_string(), f3(d.accuracy())]),
+            None => row.extend(["0".into(), "0".into(), "-".into()]),
+        }
+        t.row(row);
+    }
+    t
+}
+
+/// Stories whose original page (role `original`) was collected, and how many of those pages
+/// spinscan names as its family's original (`named_original`: by article index): (named,
+/// labeled).
+fn originals(pages: &[Page], named_original: impl Fn(u32) -> bool) -> (u64, u64) {
+    let mut by_story: BTreeMap<&str, bool> = BTreeMap::new();
+    for p in pages.iter().filter(|p| p.role == "original") {
+        *by_story.entry(p.family.as_str()).or_default() |= named_original(p.index);
+    }
+    let named = by_story.values().filter(|&&n| n).count() as u64;
+    (named, by_story.len() as u64)
+}
+
+/// Direction (see [`direction_tallies`]), originals (see [`originals`]) and families (each
+/// family's derived pages one cluster, each independent report its own).
+fn direction_and_families(
+    pages: &[Page],
+    an: &pipeline::Analysis,
+    direction: &DirectionTally,
+    report: &mut Report,
+) {
+    direction.report(report);
+    let (named, labeled) = originals(pages, |i| an.articles[i as usize].role == Role::Original);
+    report.metric("originals_named", named as f64);
+    report.metric("originals_labeled", labeled as f64);
 
     // Families: each family's derived pages form one cluster, each independent its own.
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -283,8 +338,21 @@ fn direction_and_families(
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
     t.row(vec![
         "direction accuracy".into(),
-        f3(ratio(ok, n)),
-        format!("{n} derived pages found as copies of their source"),
+        f3(direction.accuracy()),
+        format!(
+            "{} derived pages found as copies of their source ({} right, {} with no source named)",
+            direction.pairs, direction.right, direction.undecided
+        ),
+    ]);
+    t.row(vec![
+        "direction calibration error".into(),
+        f3(direction.calibration_error()),
+        "pair-weighted mean |confidence - share right| over confidence bins".into(),
+    ]);
+    t.row(vec![
+        "originals named".into(),
+        f3(ratio(named, labeled)),
+        format!("{named} of {labeled} stories whose original page was collected"),
     ]);
     t.row(vec![
         "family adjusted Rand index".into(),
@@ -301,6 +369,9 @@ fn direction_and_families(
         ),
     ]);
     report.tables.push(t);
+    report.tables.push(direction.calibration_table(
+        "Direction calibration (derived pages with a source named, by confidence)",
+    ));
 }
 
 /// The manifest's pages that were collected, joined to the analysis' articles (`unsure`
@@ -477,7 +548,7 @@ fn generated_pairs(
     generated: &[Page],
     pages: &[Page],
     an: &pipeline::Analysis,
-    predicted: &HashMap<(u32, u32), (bool, Option<u32>)>,
+    predicted: &HashMap<(u32, u32), (bool, Option<Direction>)>,
     tfidf: &TfIdf,
     focus: &mut Focus,
 ) -> (Prf, Vec<(f64, bool)>, Vec<(f64, bool)>) {
@@ -509,4 +580,111 @@ fn generated_pairs(
         }
     }
     (prf, jac, cos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(index: u32, family: &str, role: &str, derives_from: u32) -> Page {
+        Page {
+            index,
+            url: format!("u{index}"),
+            family: family.into(),
+            role: role.into(),
+            derives_from: if role == "original" || role == "independent" {
+                String::new()
+            } else {
+                format!("u{derives_from}")
+            },
+            style: String::new(),
+        }
+    }
+
+    fn verdict(source: Option<u32>, confidence: f32) -> Option<Direction> {
+        Some(Direction {
+            source,
+            confidence,
+            ..Direction::UNDECIDED
+        })
+    }
+
+    /// Two stories: `a` (original 0, copies 1 and 2, independent 3), `b` (original 10 not
+    /// collected, so its rewrite 11 has no source to be measured against; original 12 and
+    /// its copy 13).
+    fn pages() -> Vec<Page> {
+        vec![
+            page(0, "a", "original", 0),
+            page(1, "a", "verbatim_copy", 0),
+            page(2, "a", "rewrite", 0),
+            page(3, "a", "independent", 0),
+            page(11, "b", "rewrite", 10),
+            page(12, "b", "original", 12),
+            page(13, "b", "rewrite", 12),
+        ]
+    }
+
+    #[test]
+    fn direction_is_counted_per_story_over_derived_pages_found_as_copies() {
+        let pages = pages();
+        let mut predicted = HashMap::new();
+        predicted.insert((0, 1), (true, verdict(Some(0), 0.95))); // right
+        predicted.insert((0, 2), (true, verdict(Some(2), 0.65))); // wrong
+        predicted.insert((0, 3), (true, verdict(Some(0), 0.9))); // independent: not measured
+        predicted.insert((12, 13), (false, verdict(Some(12), 0.9))); // not called a copy
+        let (pooled, by_story) = direction_tallies(&pages, &predicted);
+        assert_eq!((pooled.pairs, pooled.right, pooled.undecided), (2, 1, 0));
+        assert_eq!(by_story.len(), 1, "story b has no pair found as a copy");
+        assert_eq!(by_story["a"].right, 1);
+
+        predicted.insert((12, 13), (true, verdict(None, 0.0)));
+        let (pooled, by_story) = direction_tallies(&pages, &predicted);
+        assert_eq!((pooled.pairs, pooled.right, pooled.undecided), (3, 1, 1));
+        assert_eq!((by_story["b"].pairs, by_story["b"].undecided), (1, 1));
+
+        let mut prf = BTreeMap::new();
+        prf.insert(
+            "a",
+            Prf {
+                tp: 3,
+                fp: 1,
+                fn_: 0,
+            },
+        );
+        prf.insert(
+            "c",
+            Prf {
+                tp: 1,
+                fp: 0,
+                fn_: 0,
+            },
+        );
+        let t = by_story_table(&prf, &by_story);
+        let rows: Vec<(&str, &str, &str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r[0].as_str(), r[7].as_str(), r[8].as_str(), r[9].as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a", "2", "1", "0.500"),
+                ("b", "1", "0", "0.000"),
+                ("c", "0", "0", "-"),
+            ]
+        );
+        assert_eq!(t.rows[1][4], "0", "story b has no same-story pair counts");
+    }
+
+    #[test]
+    fn originals_count_stories_whose_collected_original_is_named() {
+        let pages = pages();
+        assert_eq!(originals(&pages, |i| i == 0), (1, 2));
+        assert_eq!(originals(&pages, |i| i == 0 || i == 12), (2, 2));
+        // Naming a copy the original does not count.
+        assert_eq!(originals(&pages, |i| i == 1 || i == 13), (0, 2));
+        let without_originals: Vec<Page> =
+            pages.into_iter().filter(|p| p.role != "original").collect();
+        assert_eq!(originals(&without_originals, |_| true), (0, 0));
+    }
 }

@@ -127,6 +127,21 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
         let span_a = (last.i - first.i + 1) as f32;
         let span_b = (last.j - first.j + 1) as f32;
         s.density = path.len() as f32 / span_a.max(span_b);
+        let (first_i, last_i) = (first.i as usize, last.i as usize);
+        let (first_j, last_j) = (first.j as usize, last.j as usize);
+        s.lead_ab = margin(&a.sentence_weight[..first_i], total_a);
+        s.tail_ab = margin(&a.sentence_weight[last_i + 1..], total_a);
+        s.lead_ba = margin(&b.sentence_weight[..first_j], total_b);
+        s.tail_ba = margin(&b.sentence_weight[last_j + 1..], total_b);
+    }
+}
+
+/// Share of a text's sentence weight in `part`.
+fn margin(part: &[f32], total: f32) -> f32 {
+    if total > 0.0 {
+        (part.iter().sum::<f32>() / total).min(1.0)
+    } else {
+        0.0
     }
 }
 

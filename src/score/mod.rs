@@ -275,6 +275,13 @@ pub struct Signals {
     pub fact_order: f32,
     /// That chain's weight over the fact weight of the article with less.
     pub fact_chain: f32,
+    /// Share of a's sentence weight before its first sentence on the alignment path, and
+    /// after its last (b's: `lead_ba`, `tail_ba`): a copy wrapped in an added hook or
+    /// conclusion has margins its source lacks, a truncated copy lacks its source's tail.
+    pub lead_ab: f32,
+    pub lead_ba: f32,
+    pub tail_ab: f32,
+    pub tail_ba: f32,
 }
 
 /// The outcome for one pair.
@@ -315,6 +322,10 @@ impl PairScore {
             s.vocabulary_shift,
             s.fact_order,
             s.fact_chain,
+            s.lead_ab,
+            s.lead_ba,
+            s.tail_ab,
+            s.tail_ba,
         ]);
         e.u32s([
             s.narration_shared,
@@ -336,7 +347,7 @@ impl PairScore {
         let u = d.u32s()?;
         d.finish()?;
         let (
-            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain],
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, lead_ab, lead_ba, tail_ab, tail_ba],
             &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared],
         ) = (&f[..], &u[..])
         else {
@@ -369,6 +380,10 @@ impl PairScore {
                 facts_shared,
                 fact_order,
                 fact_chain,
+                lead_ab,
+                lead_ba,
+                tail_ab,
+                tail_ba,
             },
             score,
             relation,

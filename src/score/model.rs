@@ -158,6 +158,10 @@ pub struct CopyModel {
     /// threshold.
     pub sibling_min: f32,
     pub sibling_support: f32,
+    /// The attribution stage's direction weights (`direction NAME WEIGHT` lines), by input
+    /// name: they are fitted with the copy model and travel in its file, but their inputs are
+    /// the attribution stage's (`attribution::INPUTS`), so they are kept by name here.
+    pub direction: Vec<(String, f32)>,
     /// Free text: how and on what the model was fitted (kept as comments in the file).
     pub provenance: Vec<String>,
 }
@@ -192,7 +196,8 @@ impl CopyModel {
 
     /// The file format: `#` comment lines (provenance), `threshold` and `bias` lines, an
     /// optional `sibling MIN SUPPORT` line (no sibling linking without it), then one
-    /// `input NAME MEAN SCALE WEIGHT` line per input, tab-separated.
+    /// `input NAME MEAN SCALE WEIGHT` line per input, then optional `direction NAME WEIGHT`
+    /// lines (no direction decided without them), tab-separated.
     pub fn parse(text: &str) -> anyhow::Result<CopyModel> {
         let mut m = CopyModel {
             mean: [0.0; INPUTS.len()],
@@ -202,6 +207,7 @@ impl CopyModel {
             threshold: 0.5,
             sibling_min: 1.0,
             sibling_support: 1.0,
+            direction: Vec::new(),
             provenance: Vec::new(),
         };
         let mut seen = [false; INPUTS.len()];
@@ -237,6 +243,9 @@ impl CopyModel {
                 ["sibling", min, support] => {
                     m.sibling_min = num(min)?;
                     m.sibling_support = num(support)?;
+                }
+                ["direction", name, weight] => {
+                    m.direction.push((name.to_string(), num(weight)?));
                 }
                 ["input", name, mean, scale, weight] => {
                     let i = INPUTS
@@ -283,6 +292,9 @@ impl CopyModel {
                 "input\t{name}\t{}\t{}\t{}\n",
                 self.mean[i], self.scale[i], self.weight[i]
             ));
+        }
+        for (name, weight) in &self.direction {
+            out.push_str(&format!("direction\t{name}\t{weight}\n"));
         }
         out
     }

@@ -6,7 +6,12 @@
 //! not the other way round); content-farm marks (a `Source:` credit or a scraper stamp means
 //! the page republishes); vocabulary (rewriters and spinners swap plain words for rarer ones).
 
-use crate::score::{PairScore, Relation};
+mod direction;
+
+pub use direction::{decide, inputs, Direction, Inputs, Weights, INPUTS};
+
+use crate::score::model::CopyModel;
+use crate::score::PairScore;
 
 /// What attribution knows about one article.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +25,63 @@ pub struct ArticleEvidence {
     pub credited_site: Option<String>,
     /// The page stitches together parts of articles that are not copies of each other (a mashup).
     pub composite: bool,
+    /// The body opens with a wire dateline ("CITY (Agency) —"), see [`has_dateline`].
+    pub dateline: bool,
+    /// Words in the clean body.
+    pub words: u32,
+}
+
+/// The direction weights of a model file (`direction NAME WEIGHT` lines), in [`INPUTS`] order;
+/// inputs the file does not name weigh nothing.
+pub fn weights(model: &CopyModel) -> Weights {
+    let mut w = [0.0; INPUTS.len()];
+    for (name, weight) in &model.direction {
+        if let Some(k) = INPUTS.iter().position(|n| n == name) {
+            w[k] = *weight;
+        }
+    }
+    w
+}
+
+/// Whether a first paragraph opens with a dateline: a place in capitals, optionally a date and
+/// an agency in parentheses, then a dash or colon ("WASHINGTON (AP) —", "LOS ANGELES:",
+/// "LONDON, March 3 (Reuters) -"), or an agency credit alone ("(Reuters) -").
+pub fn has_dateline(first_paragraph: &str) -> bool {
+    let s = first_paragraph.trim_start();
+    let head: String = s.chars().take(80).collect();
+    let mut rest = head.as_str();
+    // The place: capital letters with spaces, dots, commas, apostrophes and hyphens, ending
+    // at a word's end (the capital starting "Ukraine" in "KYIV, Ukraine" is not part of it).
+    let mut place_len = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_uppercase() || matches!(c, ' ' | '.' | ',' | '\'' | '-' | '/')))
+        .map_or(rest.len(), |(i, _)| i);
+    if rest[place_len..].starts_with(char::is_lowercase) {
+        place_len = rest[..place_len].rfind([' ', ',']).unwrap_or(0);
+    }
+    let place = rest[..place_len].trim_end_matches([' ', ',', '-']);
+    let has_place = place.chars().filter(|c| c.is_alphabetic()).count() >= 3;
+    if has_place {
+        rest = rest[place.len()..].trim_start_matches([',', ' ']);
+        // An optional region or date before the credit or dash: "Ukraine ", "March 3 ".
+        if let Some(at) = rest.find(['(', '—', '–', ':']) {
+            if at <= 25 && !rest[..at].contains(['.', '"']) {
+                rest = &rest[at..];
+            }
+        }
+    }
+    let mut credit = false;
+    if let Some(inner) = rest.strip_prefix('(') {
+        if let Some(close) = inner.find(')') {
+            let agency = &inner[..close];
+            credit = (2..=30).contains(&agency.len())
+                && agency.chars().next().is_some_and(char::is_uppercase);
+            rest = &inner[close + 1..];
+        }
+    }
+    let rest = rest.trim_start();
+    let dash = rest.starts_with(['—', '–', '-', ':']);
+    dash && (credit || (has_place && place.len() >= 4))
 }
 
 /// What a page's boilerplate and metadata say about it republishing others' text.
@@ -33,6 +95,8 @@ pub struct PageMarks {
     pub related_links: bool,
     pub share_bar: bool,
     pub author_bio: bool,
+    /// The body opens with a wire dateline (direction evidence, not a farm mark).
+    pub dateline: bool,
 }
 
 impl PageMarks {
@@ -78,93 +142,6 @@ pub fn farm_marks(m: PageMarks) -> f32 {
         }
     }
     f
-}
-
-/// The direction decided for one copy pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Direction {
-    /// The article judged to be the source, if the evidence says anything.
-    pub source: Option<u32>,
-    /// 0..1: how clear the evidence is.
-    pub confidence: f32,
-}
-
-/// Weight of [`crate::score::Signals::vocabulary_shift`] for reworded copies (per Zipf unit).
-const VOCABULARY_WEIGHT: f32 = 4.0;
-
-/// Share of one text found in the other from which it counts as (nearly) wholly contained.
-const WHOLE_TEXT_COVERAGE: f32 = 0.6;
-
-/// Evidence below this says nothing: no source is named.
-const MIN_EVIDENCE: f32 = 0.05;
-
-/// Decides which of a copy pair is the source.
-pub fn direction(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Direction {
-    // Positive evidence: `a` is the copy, `b` the source.
-    let mut e = 0.0f32;
-    if let (Some(da), Some(db)) = (&a.date, &b.date) {
-        match da.cmp(db) {
-            std::cmp::Ordering::Greater => e += 2.0,
-            std::cmp::Ordering::Less => e -= 2.0,
-            std::cmp::Ordering::Equal => {}
-        }
-    }
-    // A page that credits the other page's site took its text from it.
-    let credits = |x: &ArticleEvidence, y: &ArticleEvidence| {
-        x.credited_site.is_some() && x.credited_site == y.own_site
-    };
-    if credits(a, b) {
-        e += 3.0;
-    }
-    if credits(b, a) {
-        e -= 3.0;
-    }
-    // A mashup stitched from two stories copies each of them.
-    if a.composite != b.composite {
-        e += if a.composite { 1.5 } else { -1.5 };
-    }
-    let s = &p.signals;
-    // Small differences are noise (a changed title, a caption); only a clear asymmetry counts.
-    let dead_zone = |x: f32| if x.abs() < 0.05 { 0.0 } else { x };
-    match p.relation {
-        Relation::VerbatimCopy | Relation::PartialCopy => {
-            if s.containment_ab.max(s.containment_ba) >= WHOLE_TEXT_COVERAGE {
-                // One text is (nearly) all inside the other: a truncated copy is contained in
-                // its source, not the other way round.
-                e += 2.0 * dead_zone(s.containment_ab - s.containment_ba);
-            } else {
-                // A passage shared by two longer texts: it was lifted out of the text it makes
-                // a larger share of, into a text where it is a smaller part among other material.
-                e -= 2.0 * dead_zone(s.containment_ab - s.containment_ba);
-            }
-        }
-        _ => {
-            // Reworded copies: a summary or a condensed rewrite aligns into its source, not the
-            // other way round, and drops names and numbers far more often than it adds them.
-            e += 1.5 * dead_zone(s.align_ab - s.align_ba);
-            e += 3.0 * dead_zone(s.kept_ab - s.kept_ba);
-        }
-    }
-    // The page with more content-farm marks is the republisher.
-    e += 0.5 * (a.farm - b.farm);
-    // Spinners swap plain words for rarer synonyms; that holds for synonym spins (about 9 in
-    // 10 on spun-dev) but only weakly for LLM rewrites (9 of 14 real ones), which may also
-    // simplify, so for rewrites it only tips a balance.
-    match p.relation {
-        Relation::SpunCopy => e += VOCABULARY_WEIGHT * s.vocabulary_shift,
-        Relation::Rewrite => e += (VOCABULARY_WEIGHT * s.vocabulary_shift).clamp(-0.3, 0.3),
-        _ => {}
-    }
-    if e.abs() < MIN_EVIDENCE {
-        return Direction {
-            source: None,
-            confidence: 0.0,
-        };
-    }
-    Direction {
-        source: Some(if e > 0.0 { p.b } else { p.a }),
-        confidence: e.abs().tanh(),
-    }
 }
 
 /// The verdict on one family.
@@ -228,7 +205,7 @@ const ORIGINAL_MIN_SHARE: f32 = 0.67;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::Signals;
+    use crate::score::{Relation, Signals};
 
     fn copy_pair(a: u32, b: u32, c_ab: f32, c_ba: f32) -> PairScore {
         PairScore {
@@ -245,28 +222,24 @@ mod tests {
     }
 
     #[test]
-    fn earlier_date_is_the_source() {
-        let p = copy_pair(0, 1, 0.9, 0.9);
-        let early = ArticleEvidence {
-            date: Some("2024-01-02".into()),
-            ..Default::default()
-        };
-        let late = ArticleEvidence {
-            date: Some("2024-03-01".into()),
-            ..Default::default()
-        };
-        assert_eq!(direction(&p, &late, &early).source, Some(1));
-        assert_eq!(direction(&p, &early, &late).source, Some(0));
-    }
-
-    #[test]
-    fn truncated_copy_is_contained_in_its_source() {
-        // a is fully inside b, b is only half inside a: b is the source.
-        let p = copy_pair(0, 1, 0.95, 0.5);
-        let none = ArticleEvidence::default();
-        let d = direction(&p, &none, &none);
-        assert_eq!(d.source, Some(1));
-        assert!(d.confidence > 0.5);
+    fn datelines_are_recognised_and_headlines_are_not() {
+        for yes in [
+            "WASHINGTON (AP) — President Joe Biden said",
+            "LOS ANGELES: Matthew Perry, troubled star",
+            "LONDON, March 3 (Reuters) - Britain's economy",
+            "(Reuters) - Shares of the company fell",
+            "KYIV, Ukraine — A dam collapsed",
+        ] {
+            assert!(has_dateline(yes), "{yes}");
+        }
+        for no in [
+            "President Joe Biden said on Sunday",
+            "The US (and Canada) agreed - after talks",
+            "A 6.8 magnitude earthquake - the strongest",
+            "",
+        ] {
+            assert!(!has_dateline(no), "{no}");
+        }
     }
 
     #[test]
@@ -276,10 +249,12 @@ mod tests {
         let d01 = Direction {
             source: Some(0),
             confidence: 0.8,
+            ..Direction::UNDECIDED
         };
         let d02 = Direction {
             source: Some(0),
             confidence: 0.7,
+            ..Direction::UNDECIDED
         };
         let o = origin(&[0, 1, 2], &[(&p01, d01), (&p02, d02)]);
         assert_eq!(
@@ -295,14 +270,17 @@ mod tests {
         let d01 = Direction {
             source: Some(1),
             confidence: 0.4,
+            ..Direction::UNDECIDED
         };
         let d12 = Direction {
             source: Some(2),
             confidence: 0.4,
+            ..Direction::UNDECIDED
         };
         let d02 = Direction {
             source: Some(0),
             confidence: 0.4,
+            ..Direction::UNDECIDED
         };
         let o = origin(&[0, 1, 2], &[(&p01, d01), (&p12, d12), (&p02, d02)]);
         assert_eq!(o.original, None);
