@@ -59,6 +59,7 @@ pub const PAIRS_COLUMNS: &[&str] = &[
     "facts_shared",
     "fact_order",
     "fact_chain",
+    "shape",
 ];
 
 pub const FAMILIES_COLUMNS: &[&str] = &[
@@ -189,6 +190,7 @@ fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
                 s.facts_shared.to_string(),
                 f(s.fact_order),
                 f(s.fact_chain),
+                f(s.shape),
             ]
         })
         .collect()

@@ -39,9 +39,9 @@ pub type Weights = Inputs;
 /// Share of one text found in the other from which it counts as (nearly) wholly contained.
 const WHOLE_TEXT_COVERAGE: f32 = 0.6;
 
-/// Mean edit similarity of aligned sentences from which a reworded copy was changed word by
-/// word (a spin) rather than restructured.
-const SPIN_EDIT_SIMILARITY: f32 = 0.35;
+/// Length agreement of aligned sentences ([`crate::score::Signals::shape`]) from which a
+/// reworded copy was changed word for word (a spin) rather than recast.
+const SPIN_SHAPE: f32 = 0.95;
 
 /// Evidence whose summed weight is below this says nothing: no source is named.
 const MIN_EVIDENCE: f32 = 0.05;
@@ -127,10 +127,10 @@ pub fn inputs(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Inputs
         }
     }
     x[7] = a.farm - b.farm;
-    // Spinners swap plain words for rarer synonyms word by word (the sentences keep their
-    // shape: high edit similarity); LLM rewrites restructure and often simplify. Each has
+    // Spinners swap plain words for rarer synonyms word for word (the sentences keep their
+    // length); LLM rewrites recast sentences and often simplify. Each has
     // its own weight, and they may point opposite ways.
-    let word_by_word = s.edit_similarity >= SPIN_EDIT_SIMILARITY;
+    let word_by_word = s.shape >= SPIN_SHAPE;
     match p.relation {
         Relation::SpunCopy => x[8] = s.vocabulary_shift,
         Relation::Rewrite if word_by_word => x[8] = s.vocabulary_shift,

@@ -26,7 +26,7 @@ const PASSAGE_SENTENCE_WORDS: usize = 6;
 const COMMON_POSTINGS: usize = 64;
 
 /// Fills the alignment signals of `s`: `align_ab`, `align_ba`, `order`, `aligned_sentences`,
-/// `verbatim_sentences`, `edit_similarity`, `density`.
+/// `verbatim_sentences`, `edit_similarity`, `density`, `shape` and the margins.
 pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
     let (n, m) = (a.sentence_weight.len(), b.sentence_weight.len());
     if n == 0 || m == 0 {
@@ -93,7 +93,7 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
 
     // One-to-one in-order path, for the sentence pairs whose wording is compared.
     let (_, path) = best_chain(&matches, m, |x| x.sim, true);
-    let (mut edit_sum, mut weight_sum) = (0.0, 0.0);
+    let (mut edit_sum, mut weight_sum, mut shape_sum) = (0.0, 0.0, 0.0);
     let mut run_words = 0u32; // the current run of consecutive copied narration sentences
     let mut previous: Option<(u32, u32)> = None;
     for x in &path {
@@ -104,6 +104,7 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
         let w = a.sentence_weight[i] + b.sentence_weight[j];
         edit_sum += e * w;
         weight_sum += w;
+        shape_sum += wa.len().min(wb.len()) as f32 / longest as f32 * w;
         let copied = e >= VERBATIM_SENTENCE;
         if copied {
             s.verbatim_sentences += 1;
@@ -122,6 +123,7 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
     s.aligned_sentences = path.len() as u32;
     if weight_sum > 0.0 {
         s.edit_similarity = edit_sum / weight_sum;
+        s.shape = shape_sum / weight_sum;
     }
     if let (Some(first), Some(last)) = (path.first(), path.last()) {
         let span_a = (last.i - first.i + 1) as f32;

@@ -282,6 +282,10 @@ pub struct Signals {
     pub lead_ba: f32,
     pub tail_ab: f32,
     pub tail_ba: f32,
+    /// Mean ratio of shorter to longer sentence, in words, over the aligned sentence pairs:
+    /// near 1 when words were swapped one for one (a spinner), lower when sentences were
+    /// recast (a language-model rewrite, a summary).
+    pub shape: f32,
 }
 
 /// The outcome for one pair.
@@ -326,6 +330,7 @@ impl PairScore {
             s.lead_ba,
             s.tail_ab,
             s.tail_ba,
+            s.shape,
         ]);
         e.u32s([
             s.narration_shared,
@@ -347,7 +352,7 @@ impl PairScore {
         let u = d.u32s()?;
         d.finish()?;
         let (
-            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, lead_ab, lead_ba, tail_ab, tail_ba],
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, lead_ab, lead_ba, tail_ab, tail_ba, shape],
             &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared],
         ) = (&f[..], &u[..])
         else {
@@ -384,6 +389,7 @@ impl PairScore {
                 lead_ba,
                 tail_ab,
                 tail_ba,
+                shape,
             },
             score,
             relation,
