@@ -102,6 +102,10 @@ pub struct Analysed {
     pub role: Role,
     /// For a copy: the article it was most likely taken from (index into `articles`).
     pub copied_from: Option<u32>,
+    /// How directly a family member derives from the family's source: 0 the original, 1 a
+    /// first-hand copy (of the original, or of a source outside the folder), 2 a copy of a
+    /// copy, and so on. Decided anew every run, like `family` and `role`.
+    pub generation: Option<u32>,
 }
 
 impl Analysed {
@@ -181,6 +185,7 @@ impl Analysed {
             family: None,
             role: Role::Independent,
             copied_from: None,
+            generation: None,
         })
     }
 }
@@ -427,6 +432,9 @@ pub fn assemble(
                 .max_by(|x, y| x.0.score.total_cmp(&y.0.score))
                 .and_then(|(_, d)| d.source);
         }
+        for (m, g) in generations(&members, origin.original, &analysed) {
+            analysed[m as usize].generation = Some(g);
+        }
         fams.push(Family { members, origin });
     }
 
@@ -436,6 +444,32 @@ pub fn assemble(
         families: fams,
         ..Analysis::default()
     }
+}
+
+/// Each member's generation: the number of `copied_from` steps to the family's original, or,
+/// where the chain does not reach it (a source outside the folder, a loop), one more than the
+/// steps taken before it stops.
+fn generations(members: &[u32], original: Option<u32>, analysed: &[Analysed]) -> Vec<(u32, u32)> {
+    members
+        .iter()
+        .map(|&m| {
+            let mut seen = vec![m];
+            let mut cur = m;
+            let g = loop {
+                if Some(cur) == original {
+                    break seen.len() as u32 - 1;
+                }
+                match analysed[cur as usize].copied_from {
+                    Some(next) if members.contains(&next) && !seen.contains(&next) => {
+                        seen.push(next);
+                        cur = next;
+                    }
+                    _ => break seen.len() as u32,
+                }
+            };
+            (m, g)
+        })
+        .collect()
 }
 
 /// What attribution knows of each article: its metadata, page marks and length, and whether
@@ -757,6 +791,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             family: None,
             role: Role::Independent,
             copied_from: None,
+            generation: None,
         },
         body,
     }

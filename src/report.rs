@@ -22,6 +22,7 @@ pub const ARTICLES_COLUMNS: &[&str] = &[
     "family",
     "role",
     "copied_from",
+    "generation",
     "boilerplate_lines",
     "boilerplate_types",
     "farm_signals",
@@ -131,6 +132,7 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
                 a.copied_from
                     .map(|i| an.articles[i as usize].path.clone())
                     .unwrap_or_default(),
+                a.generation.map(|g| g.to_string()).unwrap_or_default(),
                 a.boilerplate.len().to_string(),
                 types.join(";"),
                 a.marks.names().join(";"),

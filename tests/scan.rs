@@ -175,6 +175,15 @@ fn articles_report_has_metadata_and_roles() {
         .collect();
     assert_eq!(by_name["a07.txt"]["date"], "2025-03-04", "date prefix read");
     assert_eq!(by_name["a07.txt"]["role"], "original");
+    assert_eq!(
+        by_name["a07.txt"]["generation"], "0",
+        "the original is generation 0"
+    );
+    assert_eq!(by_name["a09.txt"]["generation"], "1", "a first-hand copy");
+    assert_eq!(
+        by_name["a04.txt"]["generation"], "",
+        "no family, no generation"
+    );
     assert_eq!(by_name["a09.txt"]["role"], "copy");
     assert_eq!(by_name["a04.txt"]["role"], "independent");
     assert!(
