@@ -30,6 +30,24 @@ pub enum Command {
     /// Fit the copy model on labeled sets, cross-validated by story.
     #[command(after_long_help = commands::fit::USAGE)]
     Fit(FitArgs),
+    /// Why two articles are (or are not) a copy: verdict, direction, aligned sentences.
+    #[command(after_long_help = commands::explain::USAGE)]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The first article: a file, or FILE#LINE for a JSON-lines record.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+
+    /// The second article, as A.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+
+    /// Copy model to use instead of the built-in one (a file `spinscan fit` wrote).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// Field names of JSON-lines input, shared by `scan` and `extract`.

@@ -299,6 +299,22 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     f
 }
 
+/// The sentences of an article's paragraphs as [`extract`] numbers them (character-folded
+/// text; sentences without a word are skipped there and here): what reports show beside a
+/// sentence number.
+pub fn sentence_texts(paragraphs: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in paragraphs {
+        let folded = text::fold_chars(paragraph);
+        for sentence in text::sentences(&folded) {
+            if !text::words(sentence).is_empty() {
+                out.push(sentence.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
 /// The stem term of a lower-case word, cached per thread: stemming is the costliest step of
 /// feature extraction, and news vocabulary repeats.
 fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> Term {
@@ -593,6 +609,23 @@ pub type IdBuild = BuildHasherDefault<IdHasher>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_texts_number_sentences_as_extract_does() {
+        let paras = [
+            "First one here. Second one; still second!",
+            "\u{201c}Quoted,\u{201d} she said. ...",
+        ];
+        let texts = sentence_texts(&paras);
+        let f = extract(&paras, &Language::english());
+        assert_eq!(texts.len(), f.sentences.len(), "{texts:?}");
+        assert_eq!(texts[0], "First one here.");
+        assert!(
+            texts[2].starts_with("\"Quoted,\""),
+            "folded quotes: {:?}",
+            texts[2]
+        );
+    }
 
     #[test]
     fn rewrite_keeps_stems_names_and_numbers() {

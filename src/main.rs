@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => commands::scan::run(args),
         cli::Command::Eval(args) => commands::eval::run(args),
         cli::Command::Extract(args) => commands::extract::run(args),
+        cli::Command::Explain(args) => commands::explain::run(args),
         cli::Command::Fit(args) => commands::fit::run(args),
     };
     match result {

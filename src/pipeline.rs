@@ -474,7 +474,7 @@ fn generations(members: &[u32], original: Option<u32>, analysed: &[Analysed]) ->
 
 /// What attribution knows of each article: its metadata, page marks and length, and whether
 /// the scored pairs make it a mashup.
-pub(crate) fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<ArticleEvidence> {
+pub fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<ArticleEvidence> {
     let mut evidence: Vec<ArticleEvidence> = analysed
         .iter()
         .map(|a| ArticleEvidence {
@@ -494,7 +494,7 @@ pub(crate) fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<Artic
 }
 
 /// Features of an article's clean body (one paragraph per entry).
-pub(crate) fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
+pub fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
     features::extract(&body, lang)
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand; shared plumbing here.
 
 pub mod eval;
+pub mod explain;
 pub mod extract;
 pub mod fit;
 pub mod scan;
@@ -9,7 +10,9 @@ pub mod scan;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  scan: ran, found no copies      eval: ran, every floor holds    extract, fit: ran
+     explain: not a copy
   1  scan: ran, found copies         eval: a figure fell below its floor
+     explain: a copy
   2  error (bad arguments, missing folder, unwritable reports)";
 
 /// The process exit status of a run.

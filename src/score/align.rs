@@ -138,6 +138,44 @@ pub(super) fn align(a: &Prepared, b: &Prepared, floor: f32, s: &mut Signals) {
     }
 }
 
+/// One sentence pair of the one-to-one in-order alignment (what `explain` and reports show).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SentencePair {
+    /// Sentence numbers (0-based, in the order features keep them) in a and in b.
+    pub a: usize,
+    pub b: usize,
+    /// Weighted term similarity of the two sentences (0..1).
+    pub similarity: f32,
+    /// Word-level edit similarity (1: the same words in the same order).
+    pub edit_similarity: f32,
+}
+
+/// The sentence pairs on the one-to-one in-order alignment path that `align` measures.
+pub fn sentence_pairs(a: &Prepared, b: &Prepared, floor: f32) -> Vec<SentencePair> {
+    let m = b.sentence_weight.len();
+    if a.sentence_weight.is_empty() || m == 0 {
+        return Vec::new();
+    }
+    let matches = sparse_matches(a, b, floor);
+    let (_, path) = best_chain(&matches, m, |x| x.sim, true);
+    path.iter()
+        .map(|x| {
+            let (wa, wb) = (
+                a.sentence_words(x.i as usize),
+                b.sentence_words(x.j as usize),
+            );
+            let longest = wa.len().max(wb.len()).max(1);
+            let edit = strsim::generic_levenshtein(&Words(wa), &Words(wb)) as f32 / longest as f32;
+            SentencePair {
+                a: x.i as usize,
+                b: x.j as usize,
+                similarity: x.sim,
+                edit_similarity: 1.0 - edit,
+            }
+        })
+        .collect()
+}
+
 /// Share of a text's sentence weight in `part`.
 fn margin(part: &[f32], total: f32) -> f32 {
     if total > 0.0 {

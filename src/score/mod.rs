@@ -15,6 +15,7 @@
 //! signals are reported as `_ab` (share of a found in b) and `_ba`.
 
 mod align;
+pub use align::SentencePair;
 mod facts;
 pub mod model;
 
@@ -639,6 +640,11 @@ fn shingle_overlap(a: &Prepared, b: &Prepared) -> (usize, u32) {
 }
 
 /// Scores one pair of prepared articles.
+/// The aligned sentence pairs of two articles, as `score_pair` aligns them.
+pub fn sentence_pairs(a: &Prepared, b: &Prepared, p: &Params) -> Vec<SentencePair> {
+    align::sentence_pairs(a, b, p.sentence_sim)
+}
+
 pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) -> PairScore {
     let mut s = Signals::default();
     let (shared, narration_shared) = shingle_overlap(a, b);
