@@ -48,6 +48,11 @@ pub struct ExplainArgs {
     /// Copy model to use instead of the built-in one (a file `spinscan fit` wrote).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+
+    /// Also write the evidence as one self-contained HTML page (written to a temporary file,
+    /// then renamed into place).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Field names of JSON-lines input, shared by `scan` and `extract`.

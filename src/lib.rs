@@ -12,6 +12,7 @@ pub mod candidates;
 pub mod eval;
 pub mod families;
 pub mod features;
+pub mod html;
 pub mod incremental;
 pub mod ingest;
 pub mod pipeline;

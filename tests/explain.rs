@@ -74,3 +74,49 @@ fn json_lines_records_and_bad_references() {
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }
+
+#[test]
+fn html_page_is_written_whole_and_article_markup_stays_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+    let text = "The council voted 9 to 2 on Monday to release 4.2 million crowns for repairs to the Harwick seawall.\n\nCrews will place 600 tonnes of rock before the spring tide on March 14, the council said.";
+    std::fs::write(&a, text).expect("write a");
+    std::fs::write(
+        &b,
+        format!("{text} <script>alert(1)</script><img src=x onerror=alert(2)>"),
+    )
+    .expect("write b");
+    let page = dir.path().join("pair.html");
+    let o = spinscan(&[
+        "explain",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+        "--html",
+        page.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let html = std::fs::read_to_string(&page).expect("page written");
+    assert!(html.ends_with("</html>\n"), "written whole");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "markup as text"
+    );
+    assert!(
+        !html.contains("<script") && !html.contains("<img"),
+        "{html}"
+    );
+    assert!(
+        html.contains("class=\"verbatim\""),
+        "the copied sentences are a verbatim row"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "a.txt" && n != "b.txt" && n != "pair.html")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file left: {leftovers:?}"
+    );
+}

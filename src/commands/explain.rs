@@ -9,6 +9,9 @@ Examples:
       Two records of a JSON-lines file (FILE#LINE, lines counted from 1).
   spinscan explain a.txt b.html --model my-model.tsv
       With a model file written by `spinscan fit`.
+  spinscan explain a.txt b.txt --html pair.html
+      Also write the evidence as one self-contained HTML page (no scripts, nothing loaded:
+      it opens offline, from a mail attachment or a shared drive).
 
 What it prints:
   relation, copy or not, and the copy model's probability beside its threshold;
@@ -33,6 +36,7 @@ use crate::cli::ExplainArgs;
 use crate::commands::Outcome;
 use spinscan::attribution::{self, Direction};
 use spinscan::features::{self, Language, Weights};
+use spinscan::html;
 use spinscan::pipeline::{self, Cleaned, Options};
 use spinscan::score::{self, model::CopyModel, PairScore, Prepared, SentencePair, Signals};
 
@@ -86,6 +90,10 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     view.signals(&pair.signals, &mut out);
     view.reasons(model, &inputs, pair.relation.is_copy(), &mut out);
     print!("{out}");
+    if let Some(path) = &args.html {
+        let page = view.page(&pair, model, &direction, &aligned);
+        write_atomically(path, html::pair_page(&page).as_bytes())?;
+    }
     Ok(if pair.relation.is_copy() {
         Outcome::CopiesFound
     } else {
@@ -208,13 +216,7 @@ impl View {
             let (Some(ta), Some(tb)) = (sa.get(x.a), sb.get(x.b)) else {
                 continue;
             };
-            let kind = if x.edit_similarity >= VERBATIM {
-                "verbatim"
-            } else if x.edit_similarity >= SPUN_EDIT {
-                "spun"
-            } else {
-                "reworded"
-            };
+            let kind = kind(x);
             out.push_str(&format!(
                 "{}\n",
                 style(format!(
@@ -243,42 +245,49 @@ impl View {
         out.push('\n');
     }
 
+    /// The evidence as an HTML page's content.
+    fn page(
+        &self,
+        p: &PairScore,
+        model: &CopyModel,
+        d: &Direction,
+        aligned: &[SentencePair],
+    ) -> html::PairPage {
+        let mut summary = vec![format!(
+            "relation: {} ({}); copy probability {:.3}, threshold {:.2}",
+            p.relation.as_str(),
+            if p.relation.is_copy() {
+                "a copy"
+            } else {
+                "not a copy"
+            },
+            p.score,
+            model.threshold
+        )];
+        let mut direction = String::new();
+        self.direction(p, d, &mut direction);
+        summary.extend(
+            direction
+                .lines()
+                .map(|l| l.trim_start_matches("  - ").to_string())
+                .filter(|l| !l.is_empty()),
+        );
+        let pairs: Vec<(usize, usize, &str, f32)> = aligned
+            .iter()
+            .map(|x| (x.a, x.b, kind(x), x.similarity))
+            .collect();
+        html::PairPage {
+            a: self.names[0].clone(),
+            b: self.names[1].clone(),
+            summary,
+            rows: html::rows(&self.sentences[0], &self.sentences[1], &pairs),
+            signals: signal_rows(&p.signals),
+        }
+    }
+
     fn signals(&self, s: &Signals, out: &mut String) {
         out.push_str("signals (a->b means the share of a found in b):\n");
-        let rows = [
-            (
-                "word 5-grams of a in b / of b in a",
-                format!("{:.3} / {:.3}", s.containment_ab, s.containment_ba),
-            ),
-            ("5-gram Jaccard", format!("{:.3}", s.jaccard5)),
-            (
-                "narration 5-grams shared (outside quotes)",
-                s.narration_shared.to_string(),
-            ),
-            ("term cosine", format!("{:.3}", s.cosine)),
-            (
-                "in-order alignment a->b / b->a",
-                format!("{:.3} / {:.3}", s.align_ab, s.align_ba),
-            ),
-            (
-                "aligned / verbatim sentences",
-                format!("{} / {}", s.aligned_sentences, s.verbatim_sentences),
-            ),
-            (
-                "edit similarity of aligned sentences",
-                format!("{:.3}", s.edit_similarity),
-            ),
-            (
-                "names and numbers kept a->b / b->a",
-                format!("{:.3} / {:.3}", s.kept_ab, s.kept_ba),
-            ),
-            ("quotes shared", format!("{:.3}", s.quotes)),
-            (
-                "facts shared, in the same order",
-                format!("{} ({:.3})", s.facts_shared, s.fact_order),
-            ),
-        ];
-        for (name, value) in rows {
+        for (name, value) in signal_rows(s) {
             out.push_str(&format!("  {name:<44} {value}\n"));
         }
         out.push('\n');
@@ -332,6 +341,70 @@ impl View {
             }
         ));
     }
+}
+
+/// The signals as (name, value) rows, in words.
+fn signal_rows(s: &Signals) -> Vec<(String, String)> {
+    let rows = [
+        (
+            "word 5-grams of a in b / of b in a",
+            format!("{:.3} / {:.3}", s.containment_ab, s.containment_ba),
+        ),
+        ("5-gram Jaccard", format!("{:.3}", s.jaccard5)),
+        (
+            "narration 5-grams shared (outside quotes)",
+            s.narration_shared.to_string(),
+        ),
+        ("term cosine", format!("{:.3}", s.cosine)),
+        (
+            "in-order alignment a->b / b->a",
+            format!("{:.3} / {:.3}", s.align_ab, s.align_ba),
+        ),
+        (
+            "aligned / verbatim sentences",
+            format!("{} / {}", s.aligned_sentences, s.verbatim_sentences),
+        ),
+        (
+            "edit similarity of aligned sentences",
+            format!("{:.3}", s.edit_similarity),
+        ),
+        (
+            "names and numbers kept a->b / b->a",
+            format!("{:.3} / {:.3}", s.kept_ab, s.kept_ba),
+        ),
+        ("quotes shared", format!("{:.3}", s.quotes)),
+        (
+            "facts shared, in the same order",
+            format!("{} ({:.3})", s.facts_shared, s.fact_order),
+        ),
+    ];
+    rows.into_iter().map(|(n, v)| (n.to_string(), v)).collect()
+}
+
+/// How an aligned sentence pair was changed.
+fn kind(x: &SentencePair) -> &'static str {
+    if x.edit_similarity >= VERBATIM {
+        "verbatim"
+    } else if x.edit_similarity >= SPUN_EDIT {
+        "spun"
+    } else {
+        "reworded"
+    }
+}
+
+/// Writes a file through a temporary file in the same folder, renamed into place.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    std::io::Write::write_all(&mut tmp, bytes)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    Ok(())
 }
 
 /// A `direction_evidence` entry (`kept:b`, `date:a<b`) in words.

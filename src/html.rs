@@ -1,0 +1,179 @@
+//! Self-contained HTML pages of evidence (`spinscan explain --html`).
+//!
+//! Article text is hostile: scraped pages carry `<script>`, event handlers and markup in their
+//! text. Everything from an article goes through [`text`] (HTML-escaped) and lands in element
+//! content or quoted attribute values only; the page has no scripts, no external resources and
+//! a Content-Security-Policy that forbids both, so nothing an article holds can run or load.
+
+use std::fmt::Write;
+
+/// One row of the side-by-side view: an aligned sentence pair, or a sentence of one side
+/// with no counterpart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub a: Option<String>,
+    pub b: Option<String>,
+    /// `verbatim`, `spun`, `reworded`, or empty for an unaligned sentence.
+    pub kind: String,
+    pub similarity: Option<f32>,
+}
+
+/// The evidence for one pair of articles.
+#[derive(Debug, Clone, Default)]
+pub struct PairPage {
+    pub a: String,
+    pub b: String,
+    /// Verdict and direction, one statement a line.
+    pub summary: Vec<String>,
+    pub rows: Vec<Row>,
+    /// Signal name and value.
+    pub signals: Vec<(String, String)>,
+}
+
+/// Escapes text for element content and double-quoted attribute values.
+pub fn text(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2em;color:#222}\
+h1{font-size:1.3em}table{border-collapse:collapse;width:100%}\
+td,th{border-top:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}\
+td.k{white-space:nowrap;color:#555;font-size:.85em}\
+tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
+tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
+.sig td{border:none;padding:.1em .5em}ul{padding-left:1.2em}";
+
+/// The page for one pair.
+pub fn pair_page(p: &PairPage) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+         <title>spinscan: {} and {}</title><style>{STYLE}</style></head><body>\n",
+        text(&p.a),
+        text(&p.b)
+    );
+    let _ = write!(
+        h,
+        "<h1>spinscan evidence</h1>\n<p id=\"names\">a: <b>{}</b><br>b: <b>{}</b></p>\n<ul id=\"summary\">",
+        text(&p.a),
+        text(&p.b)
+    );
+    for line in &p.summary {
+        let _ = write!(h, "<li>{}</li>", text(line));
+    }
+    h.push_str("</ul>\n<table id=\"alignment\"><tr><th>a</th><th></th><th>b</th></tr>\n");
+    for r in &p.rows {
+        let class = if r.kind.is_empty() { "alone" } else { &r.kind };
+        let label = match r.similarity {
+            Some(s) => format!("{} {:.2}", r.kind, s),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"{}\"><td class=\"t\">{}</td><td class=\"k\">{}</td><td class=\"t\">{}</td></tr>",
+            text(class),
+            text(r.a.as_deref().unwrap_or("")),
+            text(&label),
+            text(r.b.as_deref().unwrap_or(""))
+        );
+    }
+    h.push_str("</table>\n<h2>Signals</h2>\n<table class=\"sig\" id=\"signals\">");
+    for (name, value) in &p.signals {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            text(name),
+            text(value)
+        );
+    }
+    h.push_str("</table>\n</body></html>\n");
+    h
+}
+
+/// The side-by-side rows: aligned pairs on one row, in order, with each side's unaligned
+/// sentences on rows of their own before the next aligned pair.
+pub fn rows(a: &[String], b: &[String], aligned: &[(usize, usize, &str, f32)]) -> Vec<Row> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let alone_a = |k: usize| Row {
+        a: Some(a[k].clone()),
+        b: None,
+        kind: String::new(),
+        similarity: None,
+    };
+    let alone_b = |k: usize| Row {
+        a: None,
+        b: Some(b[k].clone()),
+        kind: String::new(),
+        similarity: None,
+    };
+    for &(x, y, kind, sim) in aligned {
+        if x >= a.len() || y >= b.len() {
+            continue;
+        }
+        out.extend((i..x).map(alone_a));
+        out.extend((j..y).map(alone_b));
+        out.push(Row {
+            a: Some(a[x].clone()),
+            b: Some(b[y].clone()),
+            kind: kind.to_string(),
+            similarity: Some(sim),
+        });
+        i = i.max(x + 1);
+        j = j.max(y + 1);
+    }
+    out.extend((i..a.len()).map(alone_a));
+    out.extend((j..b.len()).map(alone_b));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        let evil = "<script>alert(1)</script><img src=x onerror=\"alert(2)\"><svg onload=alert(3)>";
+        let page = pair_page(&PairPage {
+            a: evil.into(),
+            b: "b.txt".into(),
+            summary: vec![evil.into()],
+            rows: vec![Row {
+                a: Some(evil.into()),
+                b: Some("</td></tr></table><script>x</script>".into()),
+                kind: "spun".into(),
+                similarity: Some(0.5),
+            }],
+            signals: vec![(evil.into(), evil.into())],
+        });
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(!page.contains("<img"), "{page}");
+        assert!(!page.contains("<svg"), "{page}");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(
+            page.contains("default-src 'none'"),
+            "no script can load or run"
+        );
+    }
+
+    #[test]
+    fn rows_put_aligned_pairs_side_by_side_and_unaligned_alone() {
+        let a: Vec<String> = ["a0", "a1", "a2"].map(String::from).to_vec();
+        let b: Vec<String> = ["b0", "b1"].map(String::from).to_vec();
+        let r = rows(&a, &b, &[(1, 0, "spun", 0.6)]);
+        let shown: Vec<(Option<&str>, Option<&str>)> =
+            r.iter().map(|r| (r.a.as_deref(), r.b.as_deref())).collect();
+        assert_eq!(
+            shown,
+            [
+                (Some("a0"), None),
+                (Some("a1"), Some("b0")),
+                (Some("a2"), None),
+                (None, Some("b1"))
+            ]
+        );
+        assert_eq!(r[1].kind, "spun");
+    }
+}
