@@ -10,6 +10,7 @@ pub mod attribution;
 pub mod boilerplate;
 pub mod candidates;
 pub mod eval;
+pub mod evidence;
 pub mod families;
 pub mod features;
 pub mod html;

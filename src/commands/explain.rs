@@ -34,18 +34,14 @@ use console::{style, Term};
 
 use crate::cli::ExplainArgs;
 use crate::commands::Outcome;
-use spinscan::attribution::{self, Direction};
-use spinscan::features::{self, Language, Weights};
+use std::io::Write;
+
+use spinscan::attribution::Direction;
+use spinscan::evidence::{self, kind};
 use spinscan::html;
 use spinscan::pipeline::{self, Cleaned, Options};
-use spinscan::score::{self, model::CopyModel, PairScore, Prepared, SentencePair, Signals};
-
-/// Aligned sentences at or above this edit similarity are the same wording.
-const VERBATIM: f32 = score::VERBATIM_SENTENCE;
-
-/// Aligned sentences that keep their length and much of their wording: words swapped one for
-/// one, as a spinner does.
-const SPUN_EDIT: f32 = 0.4;
+use spinscan::report;
+use spinscan::score::{self, model::CopyModel, PairScore, SentencePair, Signals};
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let mut params = score::Params::DEFAULT;
@@ -57,42 +53,29 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         ..Options::default()
     };
     let (a, b) = load_pair(&args.a, &args.b, &opts)?;
-    let lang = Language::english();
-    let fa = pipeline::extract_body(&a.body, &lang);
-    let fb = pipeline::extract_body(&b.body, &lang);
-    let weights = Weights::from_articles([&fa, &fb]);
-    let (pa, pb) = (Prepared::new(&fa, &weights), Prepared::new(&fb, &weights));
-    let pair = score::score_pair(0, 1, &pa, &pb, &params);
-    let (inputs, _) = score::model_inputs(&pa, &pb, &pair.signals, &params);
-    let evidence = pipeline::evidence(&[a.article.clone(), b.article.clone()], &[pair]);
-    let direction = attribution::decide(
-        &pair,
-        &attribution::inputs(&pair, &evidence[0], &evidence[1]),
-        &attribution::weights(params.model()),
-    );
-    let aligned = score::sentence_pairs(&pa, &pb, &params);
-    let body = |c: &Cleaned| -> Vec<String> {
-        let paragraphs: Vec<&str> = c.body.iter().map(String::as_str).collect();
-        features::sentence_texts(&paragraphs)
-    };
+    let ev = evidence::pair(&a, &b, &params);
     let view = View {
         names: [a.article.path.clone(), b.article.path.clone()],
-        sentences: [body(&a), body(&b)],
+        sentences: ev.sentences.clone(),
         width: Term::stdout()
             .size_checked()
             .map_or(100, |(_, w)| usize::from(w)),
     };
+    let (pair, direction, aligned, inputs) = (ev.score, ev.direction, &ev.aligned, ev.inputs);
     let model = params.model();
     let mut out = String::new();
     view.verdict(&pair, model, &mut out);
     view.direction(&pair, &direction, &mut out);
-    view.alignment(&aligned, &mut out);
+    view.alignment(aligned, &mut out);
     view.signals(&pair.signals, &mut out);
     view.reasons(model, &inputs, pair.relation.is_copy(), &mut out);
     print!("{out}");
     if let Some(path) = &args.html {
-        let page = view.page(&pair, model, &direction, &aligned);
-        write_atomically(path, html::pair_page(&page).as_bytes())?;
+        let page = view.page(&pair, model, &direction, aligned);
+        report::write_atomically(path, |w| {
+            w.write_all(html::pair_page(&page).as_bytes())?;
+            Ok(())
+        })?;
     }
     Ok(if pair.relation.is_copy() {
         Outcome::CopiesFound
@@ -182,23 +165,9 @@ impl View {
     }
 
     fn direction(&self, p: &PairScore, d: &Direction, out: &mut String) {
-        let lead = if p.relation.is_copy() {
-            "direction"
-        } else {
-            "direction (were it a copy)"
-        };
-        match d.source {
-            None => out.push_str(&format!("{lead}: undecided, no evidence either way\n")),
-            Some(s) => {
-                let (source, copy) = if s == p.b { ("b", "a") } else { ("a", "b") };
-                out.push_str(&format!(
-                    "{lead}: {source} is the source, {copy} the copy (confidence {:.2})\n",
-                    d.confidence
-                ));
-                for name in d.evidence_names() {
-                    out.push_str(&format!("  - {}\n", evidence_in_words(&name)));
-                }
-            }
+        for (k, line) in evidence::direction_lines(p, d).iter().enumerate() {
+            let bullet = if k == 0 { "" } else { "  - " };
+            out.push_str(&format!("{bullet}{line}\n"));
         }
         out.push('\n');
     }
@@ -264,14 +233,7 @@ impl View {
             p.score,
             model.threshold
         )];
-        let mut direction = String::new();
-        self.direction(p, d, &mut direction);
-        summary.extend(
-            direction
-                .lines()
-                .map(|l| l.trim_start_matches("  - ").to_string())
-                .filter(|l| !l.is_empty()),
-        );
+        summary.extend(evidence::direction_lines(p, d));
         let pairs: Vec<(usize, usize, &str, f32)> = aligned
             .iter()
             .map(|x| (x.a, x.b, kind(x), x.similarity))
@@ -381,58 +343,6 @@ fn signal_rows(s: &Signals) -> Vec<(String, String)> {
     rows.into_iter().map(|(n, v)| (n.to_string(), v)).collect()
 }
 
-/// How an aligned sentence pair was changed.
-fn kind(x: &SentencePair) -> &'static str {
-    if x.edit_similarity >= VERBATIM {
-        "verbatim"
-    } else if x.edit_similarity >= SPUN_EDIT {
-        "spun"
-    } else {
-        "reworded"
-    }
-}
-
-/// Writes a file through a temporary file in the same folder, renamed into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-    std::io::Write::write_all(&mut tmp, bytes)
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-    Ok(())
-}
-
-/// A `direction_evidence` entry (`kept:b`, `date:a<b`) in words.
-fn evidence_in_words(entry: &str) -> String {
-    let (name, side) = entry.split_once(':').unwrap_or((entry, ""));
-    let other = if side == "a" { "b" } else { "a" };
-    match name {
-        "date" => format!("dates: {} is dated earlier", &side[..1]),
-        "credit" => format!("{other} credits {side}'s site as its source"),
-        "composite" => format!("{other} stitches parts of several articles together"),
-        "containment_whole" => format!("{other}'s text lies (nearly) whole inside {side}'s"),
-        "containment_passage" => format!("the shared passage makes a larger part of {side}"),
-        "align" => format!("{other} aligns into {side} more than the other way"),
-        "kept" => format!("{other} drops names and numbers that {side} has"),
-        "farm" => format!("{other} carries more content-farm marks"),
-        "vocabulary_spun" => format!("{other} swaps words one for one for rarer synonyms"),
-        "vocabulary_rewrite" => {
-            format!("{other}'s rewording is plainer, as language-model rewrites are")
-        }
-        "lead" | "tail" => {
-            format!("{other} has text before or after the shared part that {side} lacks")
-        }
-        "dateline" => format!("{side} opens with a wire dateline that {other} lacks"),
-        "length" => format!("their lengths point to {side}"),
-        _ => entry.to_string(),
-    }
-}
-
 /// Lower-case words of at least four letters found in both sentences.
 fn shared_words(a: &str, b: &str) -> HashSet<String> {
     let words = |s: &str| -> HashSet<String> {
@@ -481,14 +391,5 @@ mod tests {
         let (f, line) = parse_spec(Path::new("no/such/page#top.txt"));
         assert_eq!(f, PathBuf::from("no/such/page#top.txt"));
         assert_eq!(line, None);
-    }
-
-    #[test]
-    fn evidence_reads_as_words() {
-        assert_eq!(evidence_in_words("date:a<b"), "dates: a is dated earlier");
-        assert_eq!(
-            evidence_in_words("kept:b"),
-            "a drops names and numbers that b has"
-        );
     }
 }

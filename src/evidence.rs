@@ -1,0 +1,122 @@
+//! The evidence for one pair of cleaned articles, as `explain` and the HTML report show it:
+//! the pair scored on its own (words weighed by the background table and the two texts), its
+//! direction, and its aligned sentences with their texts.
+
+use crate::attribution::{self, Direction};
+use crate::features::{self, Language, Weights};
+use crate::pipeline::{self, Cleaned};
+use crate::score::{self, model, PairScore, Params, Prepared, SentencePair};
+
+/// Aligned sentences at or above this edit similarity are the same wording.
+const VERBATIM: f32 = score::VERBATIM_SENTENCE;
+
+/// Aligned sentences that keep much of their wording: words swapped one for one, as a
+/// spinner does.
+const SPUN_EDIT: f32 = 0.4;
+
+pub struct PairEvidence {
+    pub score: PairScore,
+    pub direction: Direction,
+    /// The copy model's inputs (to say which pushed the verdict).
+    pub inputs: model::Inputs,
+    pub aligned: Vec<SentencePair>,
+    /// Each article's sentences, numbered as the alignment numbers them.
+    pub sentences: [Vec<String>; 2],
+}
+
+/// Scores and aligns two cleaned articles.
+pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params) -> PairEvidence {
+    let lang = Language::english();
+    let fa = pipeline::extract_body(&a.body, &lang);
+    let fb = pipeline::extract_body(&b.body, &lang);
+    let weights = Weights::from_articles([&fa, &fb]);
+    let (pa, pb) = (Prepared::new(&fa, &weights), Prepared::new(&fb, &weights));
+    let s = score::score_pair(0, 1, &pa, &pb, params);
+    let (inputs, _) = score::model_inputs(&pa, &pb, &s.signals, params);
+    let evidence = pipeline::evidence(&[a.article.clone(), b.article.clone()], &[s]);
+    let direction = attribution::decide(
+        &s,
+        &attribution::inputs(&s, &evidence[0], &evidence[1]),
+        &attribution::weights(params.model()),
+    );
+    let sentences = |c: &Cleaned| -> Vec<String> {
+        let paragraphs: Vec<&str> = c.body.iter().map(String::as_str).collect();
+        features::sentence_texts(&paragraphs)
+    };
+    PairEvidence {
+        score: s,
+        direction,
+        inputs,
+        aligned: score::sentence_pairs(&pa, &pb, params),
+        sentences: [sentences(a), sentences(b)],
+    }
+}
+
+/// How an aligned sentence pair was changed: `verbatim`, `spun` or `reworded`.
+pub fn kind(x: &SentencePair) -> &'static str {
+    if x.edit_similarity >= VERBATIM {
+        "verbatim"
+    } else if x.edit_similarity >= SPUN_EDIT {
+        "spun"
+    } else {
+        "reworded"
+    }
+}
+
+/// A `direction_evidence` entry (`kept:b`, `date:a<b`) in words.
+pub fn in_words(entry: &str) -> String {
+    let (name, side) = entry.split_once(':').unwrap_or((entry, ""));
+    let other = if side == "a" { "b" } else { "a" };
+    match name {
+        "date" => format!("dates: {} is dated earlier", side.get(..1).unwrap_or(side)),
+        "credit" => format!("{other} credits {side}'s site as its source"),
+        "composite" => format!("{other} stitches parts of several articles together"),
+        "containment_whole" => format!("{other}'s text lies (nearly) whole inside {side}'s"),
+        "containment_passage" => format!("the shared passage makes a larger part of {side}"),
+        "align" => format!("{other} aligns into {side} more than the other way"),
+        "kept" => format!("{other} drops names and numbers that {side} has"),
+        "farm" => format!("{other} carries more content-farm marks"),
+        "vocabulary_spun" => format!("{other} swaps words one for one for rarer synonyms"),
+        "vocabulary_rewrite" => {
+            format!("{other}'s rewording is plainer, as language-model rewrites are")
+        }
+        "lead" | "tail" => {
+            format!("{other} has text before or after the shared part that {side} lacks")
+        }
+        "dateline" => format!("{side} opens with a wire dateline that {other} lacks"),
+        "length" => format!("their lengths point to {side}"),
+        _ => entry.to_string(),
+    }
+}
+
+/// The direction as sentences: who is the source, then each deciding signal in words.
+pub fn direction_lines(p: &PairScore, d: &Direction) -> Vec<String> {
+    let lead = if p.relation.is_copy() {
+        "direction"
+    } else {
+        "direction (were it a copy)"
+    };
+    match d.source {
+        None => vec![format!("{lead}: undecided, no evidence either way")],
+        Some(s) => {
+            let (source, copy) = if s == p.b { ("b", "a") } else { ("a", "b") };
+            let mut out = vec![format!(
+                "{lead}: {source} is the source, {copy} the copy (confidence {:.2})",
+                d.confidence
+            )];
+            out.extend(d.evidence_names().iter().map(|n| in_words(n)));
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_reads_as_words() {
+        assert_eq!(in_words("date:a<b"), "dates: a is dated earlier");
+        assert_eq!(in_words("kept:b"), "a drops names and numbers that b has");
+    }
+}
