@@ -129,6 +129,145 @@ pub fn rows(a: &[String], b: &[String], aligned: &[(usize, usize, &str, f32)]) -
     out
 }
 
+/// The scan report's script (ours; article data reaches the page only as JSON text, and the
+/// script writes it with `textContent`, never as markup).
+const REPORT_SCRIPT: &str = include_str!("html/report.js");
+
+const REPORT_STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}\
+h1{font-size:1.35em}h2{font-size:1.1em;margin-top:1.6em}\
+table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:.3em .45em;\
+vertical-align:top;text-align:left}th{cursor:pointer;background:#f4f4f4;user-select:none}\
+tr.pair:hover{background:#f3f7ff;cursor:pointer}td.n{text-align:right;white-space:nowrap}\
+.fam{display:inline-block;vertical-align:top;margin:.4em 1em .8em 0;border:1px solid #ddd;\
+padding:.4em;max-width:460px}.fam h3{font-size:.95em;margin:.1em 0}.muted{color:#888}\
+#evidence td.t{width:45%}tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
+tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
+.controls{margin:.6em 0}.controls *{margin-right:.6em}";
+
+/// The report page: the data as JSON (escaped so that no article can end the data block) and
+/// the script that draws it. `data` is what [`report_data`] builds.
+pub fn scan_report(data: &serde_json::Value) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let json = data
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(REPORT_SCRIPT));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src 'sha256-{hash}'\">\
+         <title>spinscan report</title><style>{REPORT_STYLE}</style></head><body>\n\
+         <h1>spinscan report</h1>\n<div id=\"overview\"></div>\n\
+         <h2>Families</h2>\n<div id=\"families\"></div>\n\
+         <h2>Copy pairs</h2>\n<div class=\"controls\"><input id=\"search\" type=\"search\" \
+         placeholder=\"search paths and titles\"><select id=\"relation\"><option value=\"\">any \
+         relation</option></select><label>score at least <input id=\"minscore\" type=\"number\" \
+         min=\"0\" max=\"1\" step=\"0.05\" value=\"0\"></label><span id=\"shown\"></span></div>\n\
+         <table id=\"pairs\"></table>\n<h2 id=\"evidence-title\">Evidence</h2>\n\
+         <div id=\"evidence\"><p class=\"muted\">Click a pair to see its evidence.</p></div>\n\
+         <script type=\"application/json\" id=\"data\">{json}</script>\n\
+         <script>{REPORT_SCRIPT}</script>\n</body></html>\n"
+    )
+}
+
+/// What the report shows of a pair's evidence: the summary lines and the side-by-side rows.
+pub struct ShownEvidence {
+    pub summary: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// The report's data: articles, copy pairs, families with their edges, the evidence of the
+/// pairs in `evidence` (by index into `an.pairs`), and how many copy pairs have none.
+pub fn report_data(
+    an: &crate::pipeline::Analysis,
+    evidence: &[(usize, ShownEvidence)],
+    evidence_cap: usize,
+) -> serde_json::Value {
+    use serde_json::json;
+    let articles: Vec<serde_json::Value> = an
+        .articles
+        .iter()
+        .map(|a| {
+            json!([
+                a.path,
+                a.meta.title.clone().unwrap_or_default(),
+                a.meta.date.clone().unwrap_or_default(),
+                a.meta.url.clone().unwrap_or_default(),
+                a.role.as_str(),
+                a.family.map(crate::report::family_name).unwrap_or_default(),
+                a.marks.names().join(" "),
+                a.generation,
+                a.copied_from,
+            ])
+        })
+        .collect();
+    let copies: Vec<(usize, &crate::pipeline::Pair)> = an
+        .pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.score.relation.is_copy())
+        .collect();
+    let pairs: Vec<serde_json::Value> = copies
+        .iter()
+        .map(|(k, p)| {
+            let d = p.direction;
+            json!([
+                k,
+                p.score.a,
+                p.score.b,
+                (f64::from(p.score.score) * 1000.0).round() / 1000.0,
+                p.score.relation.as_str(),
+                d.and_then(|d| d.source),
+                d.map(|d| (f64::from(d.confidence) * 100.0).round() / 100.0),
+                d.map(|d| d.evidence_names().join(";")).unwrap_or_default(),
+            ])
+        })
+        .collect();
+    let families: Vec<serde_json::Value> = an
+        .families
+        .iter()
+        .enumerate()
+        .map(|(id, f)| {
+            json!({
+                "name": crate::report::family_name(id),
+                "members": f.members,
+                "original": f.origin.original,
+                "outside": f.origin.source_outside_folder,
+            })
+        })
+        .collect();
+    let shown: serde_json::Map<String, serde_json::Value> = evidence
+        .iter()
+        .map(|(k, e)| {
+            let rows: Vec<serde_json::Value> = e
+                .rows
+                .iter()
+                .map(|r| {
+                    json!([
+                        r.a,
+                        r.b,
+                        r.kind,
+                        r.similarity.map(|s| (f64::from(s) * 100.0).round() / 100.0)
+                    ])
+                })
+                .collect();
+            (k.to_string(), json!({"summary": e.summary, "rows": rows}))
+        })
+        .collect();
+    json!({
+        "articles": articles,
+        "pairs": pairs,
+        "families": families,
+        "evidence": shown,
+        "evidence_cap": evidence_cap,
+        "copy_pairs": copies.len(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

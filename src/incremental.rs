@@ -467,6 +467,7 @@ pub fn run(
         .map(|(k, _)| k)
         .collect();
     report::write_all(&analysis, out)?;
+    report::write_html(&analysis, out, opts)?;
     report::write_new_pairs(&analysis, &which, out)?;
     checkpoint("reported");
     state

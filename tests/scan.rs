@@ -375,3 +375,28 @@ fn candidate_index_finds_the_same_copies_as_all_pairs() {
     assert!(exact.len() >= 6);
     assert_eq!(copies("--candidate-index"), exact);
 }
+
+#[test]
+fn report_html_embeds_the_data_and_the_top_pairs_texts() {
+    let (_, out) = scan_sample();
+    let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(html.contains("script-src 'sha256-"), "only our own script may run");
+    let data = html
+        .split("<script type=\"application/json\" id=\"data\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("data block");
+    let v: serde_json::Value = serde_json::from_str(data).expect("the data block is JSON");
+    let pairs = v["pairs"].as_array().expect("pairs");
+    assert_eq!(pairs.len(), 21, "every copy pair of the sample");
+    assert_eq!(v["families"][0]["name"], "F0001");
+    // The sample has fewer copy pairs than the cap: each has its texts side by side.
+    let evidence = v["evidence"].as_object().expect("evidence");
+    assert_eq!(evidence.len(), 21);
+    let rows = evidence.values().next().expect("one")["rows"]
+        .as_array()
+        .expect("rows")
+        .len();
+    assert!(rows >= 5, "aligned sentence rows");
+}

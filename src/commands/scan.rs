@@ -91,6 +91,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         eprintln!("spinscan: {p}");
     }
     report::write_all(&analysis, &args.out)?;
+    report::write_html(&analysis, &args.out, &opts)?;
     if !args.quiet {
         println!("{}", report::summary(&analysis, &args.out));
     }
