@@ -22,6 +22,8 @@ pub struct PairEvidence {
     pub aligned: Vec<SentencePair>,
     /// Each article's sentences, numbered as the alignment numbers them.
     pub sentences: [Vec<String>; 2],
+    /// Each article's boilerplate lines (text, type), removed before scoring.
+    pub boilerplate: [Vec<(String, &'static str)>; 2],
 }
 
 /// Scores and aligns two cleaned articles.
@@ -49,7 +51,33 @@ pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params) -> PairEvidence {
         inputs,
         aligned: score::sentence_pairs(&pa, &pb, params),
         sentences: [sentences(a), sentences(b)],
+        boilerplate: [boilerplate(a), boilerplate(b)],
     }
+}
+
+fn boilerplate(c: &Cleaned) -> Vec<(String, &'static str)> {
+    c.article
+        .boilerplate
+        .iter()
+        .map(|b| (b.text.clone(), b.kind.as_str()))
+        .collect()
+}
+
+/// The side-by-side rows of the HTML pages: boilerplate lines struck through, then the
+/// sentences, aligned pairs on one row.
+pub fn html_rows(e: &PairEvidence) -> Vec<crate::html::Row> {
+    let aligned: Vec<(usize, usize, &str, f32)> = e
+        .aligned
+        .iter()
+        .map(|x| (x.a, x.b, kind(x), x.similarity))
+        .collect();
+    let mut rows = crate::html::boilerplate_rows(&e.boilerplate[0], &e.boilerplate[1]);
+    rows.extend(crate::html::rows(
+        &e.sentences[0],
+        &e.sentences[1],
+        &aligned,
+    ));
+    rows
 }
 
 /// How an aligned sentence pair was changed: `verbatim`, `spun` or `reworded`.

@@ -41,6 +41,7 @@ td,th{border-top:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align
 td.k{white-space:nowrap;color:#555;font-size:.85em}\
 tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
 tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
+tr.boilerplate td.t{text-decoration:line-through;color:#999;font-size:.9em}\
 .sig td{border:none;padding:.1em .5em}ul{padding-left:1.2em}";
 
 /// The page for one pair.
@@ -68,7 +69,7 @@ pub fn pair_page(p: &PairPage) -> String {
         let class = if r.kind.is_empty() { "alone" } else { &r.kind };
         let label = match r.similarity {
             Some(s) => format!("{} {:.2}", r.kind, s),
-            None => String::new(),
+            None => r.kind.clone(),
         };
         let _ = writeln!(
             h,
@@ -90,6 +91,21 @@ pub fn pair_page(p: &PairPage) -> String {
     }
     h.push_str("</table>\n</body></html>\n");
     h
+}
+
+/// Rows for the boilerplate lines removed from each side (shown struck through, with their
+/// type), before the article text.
+pub fn boilerplate_rows(a: &[(String, &str)], b: &[(String, &str)]) -> Vec<Row> {
+    let row = |text: &str, kind: &str, left: bool| Row {
+        a: left.then(|| text.to_string()),
+        b: (!left).then(|| text.to_string()),
+        kind: format!("boilerplate {kind}"),
+        similarity: None,
+    };
+    a.iter()
+        .map(|(t, k)| row(t, k, true))
+        .chain(b.iter().map(|(t, k)| row(t, k, false)))
+        .collect()
 }
 
 /// The side-by-side rows: aligned pairs on one row, in order, with each side's unaligned
@@ -142,6 +158,7 @@ tr.pair:hover{background:#f3f7ff;cursor:pointer}td.n{text-align:right;white-spac
 padding:.4em;max-width:460px}.fam h3{font-size:.95em;margin:.1em 0}.muted{color:#888}\
 #evidence td.t{width:45%}tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
 tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
+tr.boilerplate td.t{text-decoration:line-through;color:#999;font-size:.9em}\
 .controls{margin:.6em 0}.controls *{margin-right:.6em}";
 
 /// The report page: the data as JSON (escaped so that no article can end the data block) and

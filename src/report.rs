@@ -393,11 +393,6 @@ fn shown_evidence(
             let a = by_path.get(an.articles[p.score.a as usize].path.as_str())?;
             let b = by_path.get(an.articles[p.score.b as usize].path.as_str())?;
             let e = crate::evidence::pair(a, b, &opts.params);
-            let aligned: Vec<(usize, usize, &str, f32)> = e
-                .aligned
-                .iter()
-                .map(|x| (x.a, x.b, crate::evidence::kind(x), x.similarity))
-                .collect();
             let mut summary = vec![format!(
                 "{}: copy probability {:.3}",
                 p.score.relation.as_str(),
@@ -410,7 +405,7 @@ fn shown_evidence(
                 k,
                 crate::html::ShownEvidence {
                     summary,
-                    rows: crate::html::rows(&e.sentences[0], &e.sentences[1], &aligned),
+                    rows: crate::evidence::html_rows(&e),
                 },
             ))
         })

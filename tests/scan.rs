@@ -381,7 +381,10 @@ fn report_html_embeds_the_data_and_the_top_pairs_texts() {
     let (_, out) = scan_sample();
     let html = std::fs::read_to_string(out.path().join("report.html")).expect("report.html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
-    assert!(html.contains("script-src 'sha256-"), "only our own script may run");
+    assert!(
+        html.contains("script-src 'sha256-"),
+        "only our own script may run"
+    );
     let data = html
         .split("<script type=\"application/json\" id=\"data\">")
         .nth(1)

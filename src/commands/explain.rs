@@ -71,7 +71,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     view.reasons(model, &inputs, pair.relation.is_copy(), &mut out);
     print!("{out}");
     if let Some(path) = &args.html {
-        let page = view.page(&pair, model, &direction, aligned);
+        let page = view.page(&pair, model, &direction, evidence::html_rows(&ev));
         report::write_atomically(path, |w| {
             w.write_all(html::pair_page(&page).as_bytes())?;
             Ok(())
@@ -220,7 +220,7 @@ impl View {
         p: &PairScore,
         model: &CopyModel,
         d: &Direction,
-        aligned: &[SentencePair],
+        rows: Vec<html::Row>,
     ) -> html::PairPage {
         let mut summary = vec![format!(
             "relation: {} ({}); copy probability {:.3}, threshold {:.2}",
@@ -234,15 +234,11 @@ impl View {
             model.threshold
         )];
         summary.extend(evidence::direction_lines(p, d));
-        let pairs: Vec<(usize, usize, &str, f32)> = aligned
-            .iter()
-            .map(|x| (x.a, x.b, kind(x), x.similarity))
-            .collect();
         html::PairPage {
             a: self.names[0].clone(),
             b: self.names[1].clone(),
             summary,
-            rows: html::rows(&self.sentences[0], &self.sentences[1], &pairs),
+            rows,
             signals: signal_rows(&p.signals),
         }
     }

@@ -181,7 +181,7 @@
     for (const [a, b, kind, sim] of e.rows) {
       const tr = el("tr", null, kind || "alone");
       tr.appendChild(el("td", a || "", "t"));
-      tr.appendChild(el("td", kind ? kind + " " + sim : "", "n"));
+      tr.appendChild(el("td", kind ? kind + (sim === null ? "" : " " + sim) : "", "n"));
       tr.appendChild(el("td", b || "", "t"));
       t.appendChild(tr);
     }
