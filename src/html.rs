@@ -30,6 +30,52 @@ pub struct PairPage {
     pub signals: Vec<(String, String)>,
 }
 
+/// Names and numbers found in both texts: words that start with a capital letter or hold a
+/// digit (what a reader checks first in a rewrite).
+pub fn shared_facts(a: &str, b: &str) -> std::collections::HashSet<String> {
+    let facts = |s: &str| -> std::collections::HashSet<String> {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ','))
+            .map(|w| w.trim_matches(|c: char| c == '.' || c == ','))
+            .filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || w.chars().any(|c| c.is_ascii_digit())
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    facts(a).intersection(&facts(b)).cloned().collect()
+}
+
+/// Escaped text with the words in `marked` wrapped in `<mark>`.
+pub fn text_marked(s: &str, marked: &std::collections::HashSet<String>) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let core = word.trim_matches(|c: char| c == '.' || c == ',');
+        if !core.is_empty() && marked.contains(core) {
+            let start = word.find(core).unwrap_or(0);
+            out.push_str(&text(&word[..start]));
+            out.push_str("<mark>");
+            out.push_str(&text(core));
+            out.push_str("</mark>");
+            out.push_str(&text(&word[start + core.len()..]));
+        } else {
+            out.push_str(&text(word));
+        }
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_alphanumeric() || c == '.' || c == ',' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push_str(&text(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Escapes text for element content and double-quoted attribute values.
 pub fn text(s: &str) -> String {
     html_escape::encode_double_quoted_attribute(s).into_owned()
@@ -42,7 +88,7 @@ td.k{white-space:nowrap;color:#555;font-size:.85em}\
 tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
 tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
 tr.boilerplate td.t{text-decoration:line-through;color:#999;font-size:.9em}\
-.sig td{border:none;padding:.1em .5em}ul{padding-left:1.2em}";
+mark{background:#ffe36e;padding:0 1px}.sig td{border:none;padding:.1em .5em}ul{padding-left:1.2em}";
 
 /// The page for one pair.
 pub fn pair_page(p: &PairPage) -> String {
@@ -71,13 +117,19 @@ pub fn pair_page(p: &PairPage) -> String {
             Some(s) => format!("{} {:.2}", r.kind, s),
             None => r.kind.clone(),
         };
+        let (a, b) = (r.a.as_deref().unwrap_or(""), r.b.as_deref().unwrap_or(""));
+        let shared = if r.similarity.is_some() {
+            shared_facts(a, b)
+        } else {
+            Default::default()
+        };
         let _ = writeln!(
             h,
             "<tr class=\"{}\"><td class=\"t\">{}</td><td class=\"k\">{}</td><td class=\"t\">{}</td></tr>",
             text(class),
-            text(r.a.as_deref().unwrap_or("")),
+            text_marked(a, &shared),
             text(&label),
-            text(r.b.as_deref().unwrap_or(""))
+            text_marked(b, &shared)
         );
     }
     h.push_str("</table>\n<h2>Signals</h2>\n<table class=\"sig\" id=\"signals\">");
@@ -159,7 +211,7 @@ padding:.4em;max-width:460px}.fam h3{font-size:.95em;margin:.1em 0}.muted{color:
 #evidence td.t{width:45%}tr.verbatim td.t{background:#fde2e2}tr.spun td.t{background:#fff1cc}\
 tr.reworded td.t{background:#e6f0ff}tr.alone td.t{color:#999}\
 tr.boilerplate td.t{text-decoration:line-through;color:#999;font-size:.9em}\
-.controls{margin:.6em 0}.controls *{margin-right:.6em}";
+mark{background:#ffe36e;padding:0 1px}.controls{margin:.6em 0}.controls *{margin-right:.6em}";
 
 /// The report page: the data as JSON (escaped so that no article can end the data block) and
 /// the script that draws it. `data` is what [`report_data`] builds.
@@ -312,6 +364,24 @@ mod tests {
             page.contains("default-src 'none'"),
             "no script can load or run"
         );
+    }
+
+    #[test]
+    fn shared_names_and_numbers_are_marked_and_markup_stays_escaped() {
+        let a = "Mayor Idris Kalloway said 23 homes <b>flooded</b>.";
+        let b = "Kalloway stated that 23 households were evacuated.";
+        let shared = shared_facts(a, b);
+        assert!(
+            shared.contains("Kalloway") && shared.contains("23"),
+            "{shared:?}"
+        );
+        assert!(!shared.contains("Mayor"), "only in a");
+        let m = text_marked(a, &shared);
+        assert!(
+            m.contains("<mark>Kalloway</mark>") && m.contains("<mark>23</mark>"),
+            "{m}"
+        );
+        assert!(m.contains("&lt;b&gt;flooded&lt;/b&gt;."), "{m}");
     }
 
     #[test]

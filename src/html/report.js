@@ -178,11 +178,32 @@
     for (const s of e.summary) ul.appendChild(el("li", s));
     box.appendChild(ul);
     const t = el("table");
+    // Names and numbers both sentences hold: capitalised words and words with a digit.
+    const facts = (s) => new Set((s || "").split(/[^\p{L}\p{N}.,]+/u)
+      .map((w) => w.replace(/^[.,]+|[.,]+$/g, ""))
+      .filter((w) => /^\p{Lu}/u.test(w) || /\d/.test(w)));
+    const cell = (text, shared) => {
+      const td = el("td", null, "t");
+      for (const part of (text || "").split(/([\p{L}\p{N}.,]+)/u)) {
+        const core = part.replace(/^[.,]+|[.,]+$/g, "");
+        if (core && shared.has(core)) {
+          const i = part.indexOf(core);
+          td.appendChild(document.createTextNode(part.slice(0, i)));
+          td.appendChild(el("mark", core));
+          td.appendChild(document.createTextNode(part.slice(i + core.length)));
+        } else {
+          td.appendChild(document.createTextNode(part));
+        }
+      }
+      return td;
+    };
     for (const [a, b, kind, sim] of e.rows) {
       const tr = el("tr", null, kind || "alone");
-      tr.appendChild(el("td", a || "", "t"));
+      const fa = facts(a), fb = facts(b);
+      const shared = sim === null ? new Set() : new Set([...fa].filter((w) => fb.has(w)));
+      tr.appendChild(cell(a, shared));
       tr.appendChild(el("td", kind ? kind + (sim === null ? "" : " " + sim) : "", "n"));
-      tr.appendChild(el("td", b || "", "t"));
+      tr.appendChild(cell(b, shared));
       t.appendChild(tr);
     }
     box.appendChild(t);
