@@ -342,6 +342,12 @@ fn successive_runs_report_only_what_is_new_and_keep_full_reports_current() {
     for r in REPORTS {
         assert_complete_csv(&out(1).join(r));
     }
+    let html =
+        fs::read_to_string(out(1).join("report.html")).expect("a cron run writes report.html");
+    assert!(
+        html.ends_with("</html>\n") && html.contains("\"copy_pairs\":"),
+        "report.html whole, with its data"
+    );
     let plain = plain_scan(d);
     let plain_copies = copy_pairs(&plain.path().join("pairs.csv"));
     assert!(
