@@ -468,6 +468,7 @@ pub fn run(
         .collect();
     report::write_all(&analysis, out)?;
     report::write_html(&analysis, out, opts)?;
+    crate::spans::write(&analysis, out, opts)?;
     report::write_new_pairs(&analysis, &which, out)?;
     checkpoint("reported");
     state

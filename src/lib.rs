@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod pipeline;
 pub mod report;
 pub mod score;
+pub mod spans;
 pub mod state;
 pub mod store;
 pub mod text;

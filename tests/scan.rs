@@ -403,3 +403,53 @@ fn report_html_embeds_the_data_and_the_top_pairs_texts() {
         .len();
     assert!(rows >= 5, "aligned sentence rows");
 }
+
+#[test]
+fn spans_locate_each_aligned_sentence_in_its_file() {
+    let (_, out) = scan_sample();
+    let spans = read_csv(&out.path().join("spans.csv"));
+    assert_eq!(
+        spans.header,
+        [
+            "a",
+            "b",
+            "sentence_a",
+            "sentence_b",
+            "a_start",
+            "a_end",
+            "b_start",
+            "b_end",
+            "kind",
+            "similarity"
+        ]
+    );
+    // The spin of the wire story: its first sentence sits beside the original's, and the
+    // offsets cut exactly those sentences out of the two files.
+    let row = spans
+        .rows
+        .iter()
+        .find(|r| {
+            name(&r["a"]) == "a01.txt" && name(&r["b"]) == "a07.txt" && r["sentence_b"] == "1"
+        })
+        .expect("a07's first sentence is aligned with a01's");
+    let cut = |file: &str, start: &str, end: &str| -> String {
+        let bytes = std::fs::read(sample_dir().join("articles").join(file)).expect("read");
+        let (s, e): (usize, usize) = (start.parse().expect("start"), end.parse().expect("end"));
+        String::from_utf8(bytes[s..e].to_vec()).expect("utf-8 span")
+    };
+    let a = cut("a01.txt", &row["a_start"], &row["a_end"]);
+    let b = cut("a07.txt", &row["b_start"], &row["b_end"]);
+    assert!(
+        a.starts_with("PORT ELLIS") && a.contains("labored through the evening"),
+        "{a}"
+    );
+    assert!(
+        b.starts_with("PORT ELLIS") && b.contains("worked through the night"),
+        "{b}"
+    );
+    assert_eq!(row["kind"], "spun");
+    assert!(
+        spans.rows.iter().all(|r| !r["a_start"].is_empty()),
+        "every sentence found"
+    );
+}

@@ -18,11 +18,12 @@ use common::{s, spinscan, Csv};
 use tempfile::TempDir;
 
 /// The reports of a `--state` run.
-const REPORTS: [&str; 5] = [
+const REPORTS: [&str; 6] = [
     "articles.csv",
     "pairs.csv",
     "families.csv",
     "boilerplate.csv",
+    "spans.csv",
     "new_pairs.csv",
 ];
 

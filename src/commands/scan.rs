@@ -92,6 +92,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     }
     report::write_all(&analysis, &args.out)?;
     report::write_html(&analysis, &args.out, &opts)?;
+    spinscan::spans::write(&analysis, &args.out, &opts)?;
     if !args.quiet {
         println!("{}", report::summary(&analysis, &args.out));
     }
