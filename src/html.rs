@@ -233,7 +233,7 @@ pub fn scan_report(data: &serde_json::Value) -> String {
          <h1>spinscan report</h1>\n<div id=\"overview\"></div>\n\
          <h2>Families</h2>\n<div id=\"families\"></div>\n\
          <h2>Copy pairs</h2>\n<div class=\"controls\"><input id=\"search\" type=\"search\" \
-         placeholder=\"search paths and titles\"><select id=\"relation\"><option value=\"\">any \
+         placeholder=\"search paths, titles, family\"><select id=\"relation\"><option value=\"\">any \
          relation</option></select><label>score at least <input id=\"minscore\" type=\"number\" \
          min=\"0\" max=\"1\" step=\"0.05\" value=\"0\"></label><span id=\"shown\"></span></div>\n\
          <table id=\"pairs\"></table>\n<h2 id=\"evidence-title\">Evidence</h2>\n\

@@ -62,7 +62,7 @@
     box.appendChild(el("h3", f.name + ": " + f.members.length + " articles" +
       (f.outside ? ", source not in the folder" : "")));
     const n = f.members.length + (f.outside ? 1 : 0);
-    const size = 220, r = n > 1 ? 80 : 0, cx = size / 2, cy = size / 2;
+    const size = 300, r = n > 1 ? 118 : 0, cx = size / 2, cy = size / 2;
     const pos = {};
     const nodes = f.outside ? ["outside"].concat(f.members) : f.members.slice();
     nodes.forEach((m, k) => {
@@ -83,6 +83,11 @@
       title.textContent = label;
       line.appendChild(title);
       svg.appendChild(line);
+      if (!dashed) {
+        const t = svgEl("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 2, "font-size": 8, fill: "#555", "text-anchor": "middle" });
+        t.textContent = label.replace(", confidence ", " ");
+        svg.appendChild(t);
+      }
     };
     // Who copied whom: each member's most likely source (its copied_from), as a tree.
     const pairOf = {};
@@ -145,7 +150,8 @@
     const q = document.getElementById("search").value.toLowerCase();
     const rel = relSel.value;
     const min = parseFloat(document.getElementById("minscore").value) || 0;
-    const hit = (i) => A[i][0].toLowerCase().includes(q) || A[i][1].toLowerCase().includes(q);
+    const hit = (i) => A[i][0].toLowerCase().includes(q) || A[i][1].toLowerCase().includes(q) ||
+      A[i][5].toLowerCase() === q;
     const rows = D.pairs.filter((p) => (!rel || p[4] === rel) && p[3] >= min && (!q || hit(p[1]) || hit(p[2])));
     const key = cols[sortCol][1];
     rows.sort((x, y) => { const u = key(x), v = key(y); return (u < v ? -1 : u > v ? 1 : 0) * sortDir; });
