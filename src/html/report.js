@@ -119,6 +119,7 @@
       const a = A[m];
       const li = el("li", a[0] + " - " + a[4] + (a[2] ? ", " + a[2] : "") + (a[6] ? ", farm: " + a[6] : ""));
       if (a[1]) li.appendChild(el("div", a[1], "muted"));
+      if (a[3]) li.appendChild(el("div", a[3], "muted"));
       ol.appendChild(li);
     }
     if (f.outside) ol.start = 1;
