@@ -120,3 +120,29 @@ fn html_page_is_written_whole_and_article_markup_stays_text() {
         "no temporary file left: {leftovers:?}"
     );
 }
+
+#[test]
+fn two_files_of_one_name_in_two_folders_are_told_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (x, y) = (dir.path().join("x"), dir.path().join("y"));
+    std::fs::create_dir_all(&x).expect("x");
+    std::fs::create_dir_all(&y).expect("y");
+    std::fs::write(
+        x.join("story.txt"),
+        "The harbour council voted on Tuesday to build a new sea wall along the eastern quay.",
+    )
+    .expect("write");
+    std::fs::write(
+        y.join("story.txt"),
+        "A cheese fair in Ashcombe drew nine hundred visitors on Saturday afternoon.",
+    )
+    .expect("write");
+    let o = spinscan(&[
+        "explain",
+        x.join("story.txt").to_str().expect("utf-8"),
+        y.join("story.txt").to_str().expect("utf-8"),
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "different stories: {out}");
+    assert!(out.contains("(not a copy)"), "{out}");
+}

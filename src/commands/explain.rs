@@ -28,13 +28,13 @@ words by the folder, so its score for the same pair can differ a little.
 Exit codes: 0 not a copy, 1 a copy, 2 error (unreadable file, no such record).";
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use console::{style, Term};
 
 use crate::cli::ExplainArgs;
 use crate::commands::Outcome;
-use std::io::Write;
 
 use spinscan::attribution::Direction;
 use spinscan::evidence::{self, kind};
@@ -101,21 +101,34 @@ fn parse_spec(spec: &Path) -> (PathBuf, Option<String>) {
 /// files they come from).
 fn load_pair(a: &Path, b: &Path, opts: &Options) -> anyhow::Result<(Cleaned, Cleaned)> {
     let specs = [parse_spec(a), parse_spec(b)];
-    let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let root_of = |file: &Path| -> PathBuf {
+        file.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
     for (file, _) in &specs {
         std::fs::metadata(file)
             .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
-        let root = file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        if !files.iter().any(|(_, f)| f == file) {
-            files.push((root, file.clone()));
+    }
+    // Articles are named by their path under their folder: two files of one name in two
+    // folders are read apart, so that each name says which file it is.
+    let (fa, fb) = (&specs[0].0, &specs[1].0);
+    let together = fa == fb || fa.file_name() != fb.file_name();
+    let mut cleaned_sets = Vec::new();
+    if together {
+        let mut files = vec![(root_of(fa), fa.clone())];
+        if fb != fa {
+            files.push((root_of(fb), fb.clone()));
+        }
+        cleaned_sets.push(pipeline::read_and_clean(&files, opts)?);
+    } else {
+        for f in [fa, fb] {
+            cleaned_sets.push(pipeline::read_and_clean(&[(root_of(f), f.clone())], opts)?);
         }
     }
-    let (cleaned, problems) = pipeline::read_and_clean(&files, opts)?;
-    let find = |(file, line): &(PathBuf, Option<String>)| -> anyhow::Result<Cleaned> {
+    let find = |(file, line): &(PathBuf, Option<String>), set: usize| -> anyhow::Result<Cleaned> {
+        let (cleaned, problems) = &cleaned_sets[set.min(cleaned_sets.len() - 1)];
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -138,7 +151,7 @@ fn load_pair(a: &Path, b: &Path, opts: &Options) -> anyhow::Result<(Cleaned, Cle
                 + &line.as_ref().map(|l| format!("#{l}")).unwrap_or_default()
         )
     };
-    Ok((find(&specs[0])?, find(&specs[1])?))
+    Ok((find(&specs[0], 0)?, find(&specs[1], 1)?))
 }
 
 /// What is printed, and how wide.
