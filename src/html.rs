@@ -257,10 +257,30 @@ pub fn report_data(
     evidence_cap: usize,
 ) -> serde_json::Value {
     use serde_json::json;
-    let articles: Vec<serde_json::Value> = an
-        .articles
+    let copies: Vec<(usize, &crate::pipeline::Pair)> = an
+        .pairs
         .iter()
-        .map(|a| {
+        .enumerate()
+        .filter(|(_, p)| p.score.relation.is_copy())
+        .collect();
+    // Only articles in a copy pair or a family are shown: the page grows with the copies,
+    // not with the folder. `at[i]` is article i's place in the page's list.
+    let mut at: Vec<Option<usize>> = vec![None; an.articles.len()];
+    let mut shown_articles: Vec<usize> = Vec::new();
+    let members = an.families.iter().flat_map(|f| f.members.iter().copied());
+    let in_pairs = copies.iter().flat_map(|(_, p)| [p.score.a, p.score.b]);
+    for i in members.chain(in_pairs) {
+        let slot = &mut at[i as usize];
+        if slot.is_none() {
+            *slot = Some(shown_articles.len());
+            shown_articles.push(i as usize);
+        }
+    }
+    let idx = |i: u32| at[i as usize];
+    let articles: Vec<serde_json::Value> = shown_articles
+        .iter()
+        .map(|&i| {
+            let a = &an.articles[i];
             json!([
                 a.path,
                 a.meta.title.clone().unwrap_or_default(),
@@ -270,15 +290,9 @@ pub fn report_data(
                 a.family.map(crate::report::family_name).unwrap_or_default(),
                 a.marks.names().join(" "),
                 a.generation,
-                a.copied_from,
+                a.copied_from.and_then(idx),
             ])
         })
-        .collect();
-    let copies: Vec<(usize, &crate::pipeline::Pair)> = an
-        .pairs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.score.relation.is_copy())
         .collect();
     let pairs: Vec<serde_json::Value> = copies
         .iter()
@@ -286,11 +300,11 @@ pub fn report_data(
             let d = p.direction;
             json!([
                 k,
-                p.score.a,
-                p.score.b,
+                idx(p.score.a),
+                idx(p.score.b),
                 (f64::from(p.score.score) * 1000.0).round() / 1000.0,
                 p.score.relation.as_str(),
-                d.and_then(|d| d.source),
+                d.and_then(|d| d.source).and_then(idx),
                 d.map(|d| (f64::from(d.confidence) * 100.0).round() / 100.0),
                 d.map(|d| d.evidence_names().join(";")).unwrap_or_default(),
             ])
@@ -303,8 +317,8 @@ pub fn report_data(
         .map(|(id, f)| {
             json!({
                 "name": crate::report::family_name(id),
-                "members": f.members,
-                "original": f.origin.original,
+                "members": f.members.iter().map(|&m| idx(m)).collect::<Vec<_>>(),
+                "original": f.origin.original.and_then(idx),
                 "outside": f.origin.source_outside_folder,
             })
         })
@@ -333,6 +347,7 @@ pub fn report_data(
         "families": families,
         "evidence": shown,
         "evidence_cap": evidence_cap,
+        "total_articles": an.articles.len(),
         "copy_pairs": copies.len(),
     })
 }

@@ -394,6 +394,12 @@ fn report_html_embeds_the_data_and_the_top_pairs_texts() {
     let pairs = v["pairs"].as_array().expect("pairs");
     assert_eq!(pairs.len(), 21, "every copy pair of the sample");
     assert_eq!(v["families"][0]["name"], "F0001");
+    assert_eq!(v["total_articles"], 11);
+    assert_eq!(
+        v["articles"].as_array().expect("articles").len(),
+        7,
+        "only articles in copies or families are embedded"
+    );
     // The sample has fewer copy pairs than the cap: each has its texts side by side.
     let evidence = v["evidence"].as_object().expect("evidence");
     assert_eq!(evidence.len(), 21);

@@ -14,7 +14,7 @@
   // Overview: counts, families by size, most-copied originals, sites that copy most.
   const ov = document.getElementById("overview");
   const copies = D.pairs.length;
-  ov.appendChild(el("p", A.length + " articles, " + copies + " copy pairs, " +
+  ov.appendChild(el("p", D.total_articles + " articles, " + copies + " copy pairs, " +
     D.families.length + " families"));
   const copiedFrom = {};
   const copier = {};
