@@ -6,7 +6,8 @@
 //! cleaned again here, the pairs aligned as `explain` aligns them, and each sentence found in
 //! the raw text by its words (sentences are numbered on the cleaned text; cleaning folds only
 //! punctuation and spaces, so the word sequence is the raw one). Offsets are bytes in the file
-//! for .txt and .html inputs, and in the record's text field for JSON lines.
+//! for .txt and .html inputs (in the decompressed file for .gz), and in the record's text field
+//! for JSON lines.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -136,9 +137,16 @@ fn file_of(path: &str) -> (&str, Option<usize>) {
 /// field. Empty when it cannot be read again.
 fn raw_text(an: &Analysis, i: u32, _cleaned: &Cleaned, opts: &Options) -> String {
     let (file, line) = file_of(&an.articles[i as usize].path);
-    let Ok(bytes) = std::fs::read(an.root.join(file)) else {
+    let mut bytes = Vec::new();
+    let read = crate::ingest::open_input(&an.root.join(file)).and_then(|r| {
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(r, crate::ingest::MAX_FILE_BYTES * 64),
+            &mut bytes,
+        )
+    });
+    if read.is_err() {
         return String::new();
-    };
+    }
     let text = String::from_utf8_lossy(&bytes);
     match line {
         None => text.into_owned(),

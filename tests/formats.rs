@@ -458,3 +458,60 @@ fn extract_refuses_two_inputs_with_the_same_path() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(Csv::read(&out.join("metadata.csv")).rows.len(), 1);
 }
+
+/// Writes `text` gzip-compressed to `path`.
+fn gzip(path: &Path, text: &[u8]) {
+    use std::io::Write;
+    let f = std::fs::File::create(path).expect("create");
+    let mut w = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+    w.write_all(text).expect("write");
+    w.finish().expect("finish");
+}
+
+#[test]
+fn gzip_inputs_are_read_as_their_inner_format_and_a_broken_one_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/articles");
+    std::fs::copy(sample.join("a07.txt"), dir.path().join("a07.txt")).expect("copy");
+    gzip(
+        &dir.path().join("a03.txt.gz"),
+        &std::fs::read(sample.join("a03.txt")).expect("read"),
+    );
+    gzip(
+        &dir.path().join("feed.jsonl.gz"),
+        &std::fs::read(fixture("jsonl").join("articles.jsonl")).expect("read"),
+    );
+    let whole = std::fs::read(dir.path().join("feed.jsonl.gz")).expect("read");
+    std::fs::write(dir.path().join("broken.txt.gz"), &whole[..whole.len() / 2]).expect("write");
+
+    let (o, out) = scan(dir.path(), &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "copies found; {err}");
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    assert_eq!(
+        copy_pair(&pairs, "a03.txt.gz", "a07.txt")["relation"],
+        "verbatim_copy"
+    );
+    assert_eq!(
+        copy_pair(&pairs, "feed.jsonl.gz#1", "feed.jsonl.gz#2")["relation"],
+        "verbatim_copy"
+    );
+    let broken: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken.txt.gz"))
+        .collect();
+    assert_eq!(broken.len(), 1, "one line names the broken file: {err}");
+    // Spans point into the decompressed text.
+    let spans = Csv::read(&out.path().join("spans.csv"));
+    let row = spans
+        .rows
+        .iter()
+        .find(|r| r["a"] == "a03.txt.gz" && r["b"] == "a07.txt")
+        .expect("spans of the gzip copy");
+    let text = std::fs::read_to_string(sample.join("a03.txt")).expect("read");
+    let (s, e): (usize, usize) = (
+        row["a_start"].parse().expect("start"),
+        row["a_end"].parse().expect("end"),
+    );
+    assert!(text[s..e].starts_with("PORT ELLIS"), "{}", &text[s..e]);
+}

@@ -49,7 +49,16 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
+    /// The format of a file by its extension; a `.gz` file by the extension before it
+    /// (`feed.jsonl.gz`, `page.html.gz`), read through gzip.
     pub fn of(path: &Path) -> Option<InputFormat> {
+        let inner;
+        let path = if is_gzip(path) {
+            inner = path.with_extension("");
+            inner.as_path()
+        } else {
+            path
+        };
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
             "txt" => Some(InputFormat::Text),
@@ -58,6 +67,26 @@ impl InputFormat {
             _ => None,
         }
     }
+}
+
+/// A gzip-compressed input (`.gz`), read as a stream (every gzip member, as tools that
+/// compress record by record write them).
+pub fn is_gzip(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+}
+
+/// Opens an input file, decompressing it on the fly when it is gzip.
+pub fn open_input(file: &Path) -> std::io::Result<Box<dyn Read + Send>> {
+    let f = fs::File::open(file)?;
+    Ok(if is_gzip(file) {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            f,
+        )))
+    } else {
+        Box::new(f)
+    })
 }
 
 /// Files larger than this are reported and skipped: no news article is this long, and reading
@@ -316,7 +345,7 @@ pub fn read_file(root: &Path, file: &Path, fields: &JsonFields) -> (Vec<Article>
     match InputFormat::of(file) {
         Some(InputFormat::JsonLines) => {
             let path = relative_path(root, file);
-            match fs::File::open(file) {
+            match open_input(file) {
                 Ok(f) => jsonl::read_jsonl(&path, std::io::BufReader::new(f), fields),
                 Err(e) => (
                     Vec::new(),
@@ -342,16 +371,16 @@ pub fn read_article(root: &Path, file: &Path) -> Result<Article, Problem> {
         path: path.clone(),
         message,
     };
-    let mut handle = fs::File::open(file).map_err(|e| fail(format!("cannot open: {e}")))?;
-    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    let size = fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(fail(format!(
             "too large ({size} bytes, limit {MAX_FILE_BYTES}); skipped"
         )));
     }
+    let handle = open_input(file).map_err(|e| fail(format!("cannot open: {e}")))?;
+    // The limit holds for the decompressed text too (a small .gz may hold gigabytes).
     let mut bytes = Vec::with_capacity(size as usize);
     handle
-        .by_ref()
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(format!("cannot read: {e}")))?;
