@@ -94,7 +94,8 @@ impl JsonFieldArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Folder of articles (.txt, .html/.htm, .jsonl/.ndjson files, searched recursively).
+    /// Folder of articles (.txt, .html/.htm, .jsonl/.ndjson files, any of them .gz, searched
+    /// recursively), or one article file (a JSON-lines crawl, say; not with --state).
     pub dir: PathBuf,
 
     /// Folder for the reports (created if missing; existing reports are replaced).

@@ -256,10 +256,11 @@ const WEIGHT_SAMPLE: usize = 20_000;
 /// article's features and scoring form go to a [`BlobStore`] (in memory while small, in a
 /// temporary file beyond that). What stays in memory per article is its report row, its
 /// boilerplate lines and its candidate signature.
-pub fn run(root: &Path, opts: &Options) -> anyhow::Result<Analysis> {
+pub fn run(input: &Path, opts: &Options) -> anyhow::Result<Analysis> {
     let lang = Language::new(&opts.lang)?;
     let clock = StageClock::new(opts.verbose);
-    let found = ingest::discover(root)?;
+    let (root, found) = inputs(input)?;
+    let root = root.as_path();
     clock.done("discover", format_args!("{} files", found.files.len()));
     let files: Vec<(PathBuf, PathBuf)> = found
         .files
@@ -470,6 +471,32 @@ fn generations(members: &[u32], original: Option<u32>, analysed: &[Analysed]) ->
             (m, g)
         })
         .collect()
+}
+
+/// The folder reports are relative to, and the article files: a folder's files (searched
+/// recursively), or a single article file (a `.jsonl` crawl, say) in its own folder.
+fn inputs(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
+    let meta = std::fs::metadata(input)
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", input.display()))?;
+    if meta.is_dir() {
+        return Ok((input.to_path_buf(), ingest::discover(input)?));
+    }
+    if ingest::InputFormat::of(input).is_none() {
+        anyhow::bail!(
+            "{}: not a folder or an article file (.txt, .html, .htm, .jsonl, .ndjson, or one of them .gz)",
+            input.display()
+        );
+    }
+    let folder = input
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let found = ingest::Discovery {
+        files: vec![input.to_path_buf()],
+        ..Default::default()
+    };
+    Ok((folder, found))
 }
 
 /// What attribution knows of each article: its metadata, page marks and length, and whether

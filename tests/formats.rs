@@ -515,3 +515,24 @@ fn gzip_inputs_are_read_as_their_inner_format_and_a_broken_one_is_named() {
     );
     assert!(text[s..e].starts_with("PORT ELLIS"), "{}", &text[s..e]);
 }
+
+#[test]
+fn scan_takes_a_single_json_lines_file_and_refuses_other_files() {
+    let feed = fixture("jsonl").join("articles.jsonl");
+    let out = tempfile::tempdir().expect("temp dir");
+    let o = spinscan(&["scan", s(&feed), "--out", s(out.path()), "--quiet"]);
+    assert_eq!(o.status.code(), Some(1), "copies found; {}", stderr(&o));
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    assert_eq!(
+        copy_pair(&pairs, "articles.jsonl#1", "articles.jsonl#2")["relation"],
+        "verbatim_copy"
+    );
+    let toml = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let o = spinscan(&["scan", s(&toml), "--out", s(out.path()), "--quiet"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Cargo.toml") && err.contains("not a folder or an article file"),
+        "{err}"
+    );
+}
