@@ -93,6 +93,8 @@ pub struct Analysed {
     pub format: &'static str,
     pub meta: Metadata,
     pub invalid_utf8: bool,
+    /// Not UTF-8 but a single-byte legacy charset, read as Windows-1252.
+    pub legacy_charset: bool,
     pub words: u32,
     pub boilerplate: Vec<BoilerplateLine>,
     /// Content-farm marks found on the page (their weight: [`attribution::farm_marks`]).
@@ -116,6 +118,7 @@ impl Analysed {
         e.str(self.format);
         self.meta.encode(e);
         e.u32(u32::from(self.invalid_utf8));
+        e.u32(u32::from(self.legacy_charset));
         e.u32(self.words);
         e.u32(self.boilerplate.len() as u32);
         for b in &self.boilerplate {
@@ -148,6 +151,7 @@ impl Analysed {
         };
         let meta = Metadata::decode(&mut d)?;
         let invalid_utf8 = d.u32()? != 0;
+        let legacy_charset = d.u32()? != 0;
         let words = d.u32()?;
         let n = d.u32()? as usize;
         let mut boilerplate = Vec::with_capacity(n.min(blob.len()));
@@ -171,6 +175,7 @@ impl Analysed {
             format,
             meta,
             invalid_utf8,
+            legacy_charset,
             words,
             boilerplate,
             marks: PageMarks {
@@ -696,6 +701,12 @@ pub(crate) fn read_files(
                                 message: "invalid UTF-8; bad bytes replaced".into(),
                             });
                         }
+                        if a.legacy_charset {
+                            probs.push(Problem {
+                                path: a.path.clone(),
+                                message: "not UTF-8 and no charset declared; read as Windows-1252 (Latin-1)".into(),
+                            });
+                        }
                         let l = label_article(a, lexicon);
                         let lines: Vec<&str> = a.lines.iter().map(String::as_str).collect();
                         let t = boilerplate::template_input(&lines, &l);
@@ -812,6 +823,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             format: a.format,
             meta: a.meta,
             invalid_utf8: a.invalid_utf8,
+            legacy_charset: a.legacy_charset,
             words: 0,
             boilerplate,
             marks,

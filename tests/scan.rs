@@ -262,7 +262,7 @@ fn bad_inputs_are_reported_by_name_and_the_run_goes_on() {
     assert!(paths.contains("nested/deeper/copy.txt"), "{paths:?}");
     assert!(
         paths.contains("latin1.txt"),
-        "invalid UTF-8 is replaced, not dropped"
+        "a Latin-1 file is read, not dropped"
     );
     assert!(!paths.contains("empty.txt") && !paths.contains("binary.txt"));
     let latin = articles
@@ -270,7 +270,7 @@ fn bad_inputs_are_reported_by_name_and_the_run_goes_on() {
         .iter()
         .find(|r| r["path"] == "latin1.txt")
         .expect("listed");
-    assert!(latin["notes"].contains("invalid UTF-8"), "{latin:?}");
+    assert!(latin["notes"].contains("Windows-1252"), "{latin:?}");
     let formula = articles
         .rows
         .iter()

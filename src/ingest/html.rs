@@ -39,7 +39,7 @@ pub fn parse_html(path: String, bytes: &[u8]) -> Result<Article, String> {
 
 /// [`parse_html`], keeping the extractor's own output as well.
 pub fn parse_page(path: String, bytes: &[u8]) -> Result<Page, String> {
-    let (text, invalid_utf8) = decode(bytes)?;
+    let (text, decoded) = decode(bytes)?;
     if text.trim().is_empty() {
         return Err("empty file; skipped".into());
     }
@@ -67,7 +67,8 @@ pub fn parse_page(path: String, bytes: &[u8]) -> Result<Page, String> {
             meta,
             format: "html",
             outside_body: outside,
-            invalid_utf8,
+            invalid_utf8: decoded == Decoded::Replaced,
+            legacy_charset: decoded == Decoded::Legacy,
             bytes: bytes.len() as u64,
         },
         main_text,
@@ -101,10 +102,20 @@ static META_CHARSET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
 /// Decodes the page: a byte-order mark first, then a `<meta charset>` (or `http-equiv`
 /// content type) in the first 4 KiB, else UTF-8. Returns the text and whether bytes had to be
 /// replaced.
-fn decode(bytes: &[u8]) -> Result<(String, bool), String> {
+impl Decoded {
+    fn from_errors(had_errors: bool) -> Decoded {
+        if had_errors {
+            Decoded::Replaced
+        } else {
+            Decoded::Clean
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<(String, Decoded), String> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Ok((text.into_owned(), had_errors));
+        return Ok((text.into_owned(), Decoded::from_errors(had_errors)));
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err("binary file (NUL bytes), not a web page; skipped".into());
@@ -119,12 +130,24 @@ fn decode(bytes: &[u8]) -> Result<(String, bool), String> {
         declared.filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE)
     {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-        return Ok((text.into_owned(), had_errors));
+        return Ok((text.into_owned(), Decoded::from_errors(had_errors)));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), false)),
-        Err(_) => Ok((String::from_utf8_lossy(bytes).into_owned(), true)),
-    }
+    Ok(match super::decode_unlabelled(bytes) {
+        (text, super::Charset::Windows1252) => (text, Decoded::Legacy),
+        (text, super::Charset::Replaced) => (text, Decoded::Replaced),
+        (text, super::Charset::Utf8) => (text, Decoded::Clean),
+    })
+}
+
+/// How a page's bytes became text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoded {
+    /// As declared (BOM, meta charset) or valid UTF-8.
+    Clean,
+    /// Declared or UTF-8, with bad bytes replaced.
+    Replaced,
+    /// Nothing declared and not UTF-8: read as Windows-1252.
+    Legacy,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,10 +900,25 @@ mod tests {
         assert!(a.lines.iter().any(|l| l.contains("Café")), "{:?}", a.lines);
         assert!(!a.invalid_utf8);
 
-        let bad = b"<html><body><p>Caf\xe9 opens on the harbour front today.</p></body></html>";
-        let a = parse_html("b.html".into(), bad).expect("parses");
+        let undeclared =
+            b"<html><body><p>Caf\xe9 opens on the harbour front today.</p></body></html>";
+        let a = parse_html("b.html".into(), undeclared).expect("parses");
+        assert!(
+            a.legacy_charset && !a.invalid_utf8,
+            "no charset, not UTF-8: Windows-1252"
+        );
+        assert!(a.lines[0].contains("Caf\u{e9}"), "{:?}", a.lines);
+
+        let bad = "<html><body><p>Caf\u{e9} opens on the harbour front today.</p>".as_bytes();
+        let mut bad = bad.to_vec();
+        bad.extend_from_slice(b"<p>A stray \xff byte.</p></body></html>");
+        let a = parse_html("b.html".into(), &bad).expect("parses");
         assert!(a.invalid_utf8);
-        assert!(a.lines[0].contains('\u{FFFD}'));
+        assert!(
+            a.lines.iter().any(|l| l.contains('\u{FFFD}')),
+            "{:?}",
+            a.lines
+        );
 
         let mut bom = b"\xef\xbb\xbf".to_vec();
         bom.extend_from_slice("<p>Ünïcode text of the page.</p>".as_bytes());

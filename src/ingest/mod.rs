@@ -110,6 +110,9 @@ pub struct Article {
     pub outside_body: Vec<bool>,
     /// The file was not valid UTF-8; bad bytes were replaced with U+FFFD.
     pub invalid_utf8: bool,
+    /// The file was not UTF-8 but a single-byte legacy charset, read as Windows-1252
+    /// (see [`decode_unlabelled`]).
+    pub legacy_charset: bool,
     pub bytes: u64,
 }
 
@@ -127,6 +130,7 @@ impl Article {
         e.u32(FORMATS.iter().position(|&f| f == self.format).unwrap_or(0) as u32);
         e.u32s(self.outside_body.iter().map(|&b| u32::from(b)));
         e.u32(u32::from(self.invalid_utf8));
+        e.u32(u32::from(self.legacy_charset));
         e.u32s([(self.bytes >> 32) as u32, self.bytes as u32]);
     }
 
@@ -145,6 +149,7 @@ impl Article {
             .unwrap_or(FORMATS[0]);
         let outside_body = d.u32s()?.into_iter().map(|b| b != 0).collect();
         let invalid_utf8 = d.u32()? != 0;
+        let legacy_charset = d.u32()? != 0;
         let bytes = match d.u32s()?[..] {
             [hi, lo] => u64::from(hi) << 32 | u64::from(lo),
             _ => 0,
@@ -157,6 +162,7 @@ impl Article {
             format,
             outside_body,
             invalid_utf8,
+            legacy_charset,
             bytes,
         })
     }
@@ -401,10 +407,7 @@ pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
     if looks_binary(bytes) {
         return Err("binary file (NUL bytes), not an article; skipped".into());
     }
-    let (text, invalid_utf8) = match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), false),
-        Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
-    };
+    let (text, charset) = decode_unlabelled(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.trim().is_empty() {
         return Err("empty file; skipped".into());
@@ -425,9 +428,44 @@ pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
         meta,
         format: "txt",
         outside_body: Vec::new(),
-        invalid_utf8,
+        invalid_utf8: charset == Charset::Replaced,
+        legacy_charset: charset == Charset::Windows1252,
         bytes: bytes.len() as u64,
     })
+}
+
+/// How text with no declared charset was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Charset {
+    Utf8,
+    /// Not UTF-8 and no multi-byte UTF-8 sequence anywhere: a Latin-1 or Windows-1252 page
+    /// (the accents of which UTF-8 cannot read), read as Windows-1252.
+    Windows1252,
+    /// UTF-8 with some bad bytes, replaced with U+FFFD.
+    Replaced,
+}
+
+/// Text of bytes whose charset nothing declares: UTF-8 when they are; a page in which no
+/// multi-byte UTF-8 sequence occurs at all is a single-byte legacy page and is read as
+/// Windows-1252 (a superset of Latin-1's printable characters); otherwise the bad bytes of
+/// what is mostly UTF-8 are replaced.
+pub fn decode_unlabelled(bytes: &[u8]) -> (String, Charset) {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_string(), Charset::Utf8);
+    }
+    let utf8_sequences = bytes
+        .utf8_chunks()
+        .map(|c| c.valid().chars().filter(|ch| !ch.is_ascii()).count())
+        .sum::<usize>();
+    if utf8_sequences == 0 {
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        (text.into_owned(), Charset::Windows1252)
+    } else {
+        (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Charset::Replaced,
+        )
+    }
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -630,11 +668,27 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_is_replaced_and_flagged() {
-        let a =
-            parse_article("bad.txt".into(), b"Caf\xe9 opens on the harbour.\n").expect("parses");
-        assert!(a.invalid_utf8);
-        assert!(a.lines[0].contains('\u{FFFD}'));
+    fn latin1_is_read_as_windows_1252_and_stray_bytes_in_utf8_are_replaced() {
+        let a = parse_article(
+            "latin1.txt".into(),
+            b"Caf\xe9 opens on the harbour \x96 at last.\n",
+        )
+        .expect("parses");
+        assert!(a.legacy_charset && !a.invalid_utf8);
+        assert_eq!(
+            a.lines[0],
+            "Caf\u{e9} opens on the harbour \u{2013} at last."
+        );
+        let mut mixed = "Caf\u{e9} \u{201c}open\u{201d} today.".as_bytes().to_vec();
+        mixed.extend_from_slice(b" \xff\n");
+        let b = parse_article("mixed.txt".into(), &mixed).expect("parses");
+        assert!(b.invalid_utf8 && !b.legacy_charset);
+        assert!(
+            b.lines[0].starts_with("Caf\u{e9} \u{201c}open\u{201d}"),
+            "{:?}",
+            b.lines
+        );
+        assert!(b.lines[0].contains('\u{FFFD}'));
     }
 
     #[test]
