@@ -95,7 +95,8 @@ impl JsonFieldArgs {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Folder of articles (.txt, .html/.htm, .jsonl/.ndjson files, any of them .gz, searched
-    /// recursively), or one article file (a JSON-lines crawl, say; not with --state).
+    /// recursively), one article file (a JSON-lines crawl, say), or - for JSON lines on
+    /// standard input (the last two not with --state).
     pub dir: PathBuf,
 
     /// Folder for the reports (created if missing; existing reports are replaced).

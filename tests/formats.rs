@@ -536,3 +536,39 @@ fn scan_takes_a_single_json_lines_file_and_refuses_other_files() {
         "{err}"
     );
 }
+
+#[test]
+fn json_lines_on_standard_input() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let out = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spinscan"))
+        .args(["scan", "-", "--out", s(out.path()), "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let feed = fs::read(fixture("jsonl").join("articles.jsonl")).expect("read");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&feed)
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(1), "copies found; {}", stderr(&o));
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    assert_eq!(
+        copy_pair(&pairs, "stdin.jsonl#1", "stdin.jsonl#2")["relation"],
+        "verbatim_copy"
+    );
+    let spans = Csv::read(&out.path().join("spans.csv"));
+    assert!(
+        spans
+            .rows
+            .iter()
+            .any(|r| r["a"] == "stdin.jsonl#1" && !r["a_start"].is_empty()),
+        "the evidence reads standard input's copy again"
+    );
+}

@@ -38,6 +38,20 @@ use spinscan::incremental;
 use spinscan::pipeline::{self, Options};
 use spinscan::report;
 
+/// The name JSON lines read from standard input go by in the reports.
+const STDIN_NAME: &str = "stdin.jsonl";
+
+/// Copies standard input into `stdin.jsonl` in a new temporary folder (removed when dropped).
+fn stdin_to_file() -> anyhow::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| anyhow::anyhow!("cannot make a temporary folder for standard input: {e}"))?;
+    let mut file = std::fs::File::create(dir.path().join(STDIN_NAME))
+        .map_err(|e| anyhow::anyhow!("cannot keep standard input: {e}"))?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file)
+        .map_err(|e| anyhow::anyhow!("standard input: cannot read: {e}"))?;
+    Ok(dir)
+}
+
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     init_threads(args.threads)?;
     // Features of large folders spill to a temporary file beside the reports: the output
@@ -67,6 +81,9 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         ..Options::default()
     };
     if let Some(state) = &args.state {
+        if args.dir.as_os_str() == "-" {
+            anyhow::bail!("cron mode (--state) reads a folder, not standard input");
+        }
         let run = incremental::run(
             &args.dir,
             state,
@@ -86,7 +103,18 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
             Outcome::NoCopies
         });
     }
-    let analysis = pipeline::run(&args.dir, &opts)?;
+    // `-`: JSON lines on standard input, kept in a temporary file for the run (the reports'
+    // evidence reads articles again); its articles are `stdin.jsonl#LINE`.
+    let stdin_copy = if args.dir.as_os_str() == "-" {
+        Some(stdin_to_file()?)
+    } else {
+        None
+    };
+    let input = match &stdin_copy {
+        Some(dir) => dir.path().join(STDIN_NAME),
+        None => args.dir.clone(),
+    };
+    let analysis = pipeline::run(&input, &opts)?;
     for p in &analysis.problems {
         eprintln!("spinscan: {p}");
     }
