@@ -2,9 +2,13 @@
 //! the pair scored on its own (words weighed by the background table and the two texts), its
 //! direction, and its aligned sentences with their texts.
 
-use crate::attribution::{self, Direction};
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use crate::attribution::{self, ArticleEvidence, Direction};
 use crate::features::{self, Language, Weights};
-use crate::pipeline::{self, Cleaned};
+use crate::ingest;
+use crate::pipeline::{self, Analysis, Cleaned, Options};
 use crate::score::{self, model, PairScore, Params, Prepared, SentencePair};
 
 /// Aligned sentences at or above this edit similarity are the same wording.
@@ -35,10 +39,13 @@ pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params) -> PairEvidence {
     let (pa, pb) = (Prepared::new(&fa, &weights), Prepared::new(&fb, &weights));
     let s = score::score_pair(0, 1, &pa, &pb, params);
     let (inputs, _) = score::model_inputs(&pa, &pb, &s.signals, params);
-    let evidence = pipeline::evidence(&[a.article.clone(), b.article.clone()], &[s]);
+    let (ea, eb) = (
+        ArticleEvidence::of(&a.article),
+        ArticleEvidence::of(&b.article),
+    );
     let direction = attribution::decide(
         &s,
-        &attribution::inputs(&s, &evidence[0], &evidence[1]),
+        &attribution::inputs(&s, &ea, &eb),
         &attribution::weights(params.model()),
     );
     let sentences = |c: &Cleaned| -> Vec<String> {
@@ -78,6 +85,56 @@ pub fn html_rows(e: &PairEvidence) -> Vec<crate::html::Row> {
         &aligned,
     ));
     rows
+}
+
+/// The cleaned texts of `articles`, read again from `an.root` (the pipeline keeps no text):
+/// their files are cleaned as `scan` cleans them. An article whose file cannot be read again
+/// is left out, and so are its pairs' texts.
+pub fn reread(an: &Analysis, articles: &BTreeSet<u32>, opts: &Options) -> HashMap<u32, Cleaned> {
+    if an.root.as_os_str().is_empty() || articles.is_empty() {
+        return HashMap::new();
+    }
+    let files: BTreeSet<&str> = articles
+        .iter()
+        .map(|&i| ingest::record_of(&an.articles[i as usize].path).0)
+        .collect();
+    let list: Vec<(PathBuf, PathBuf)> = files
+        .iter()
+        .map(|f| (an.root.clone(), an.root.join(f)))
+        .collect();
+    let quiet = Options {
+        progress: false,
+        ..opts.clone()
+    };
+    let Ok((cleaned, _)) = pipeline::read_and_clean(&list, &quiet) else {
+        return HashMap::new();
+    };
+    let index = an.index_by_path();
+    cleaned
+        .into_iter()
+        .filter_map(|c| {
+            let i = *index.get(c.article.path.as_str())?;
+            articles.contains(&i).then_some((i, c))
+        })
+        .collect()
+}
+
+/// The verdict as one line: relation, copy or not, probability (and the threshold, if given).
+pub fn verdict_line(p: &PairScore, threshold: Option<f32>) -> String {
+    let copy = if p.relation.is_copy() {
+        "a copy"
+    } else {
+        "not a copy"
+    };
+    let mut line = format!(
+        "relation: {} ({copy}); copy probability {:.3}",
+        p.relation.as_str(),
+        p.score
+    );
+    if let Some(t) = threshold {
+        line.push_str(&format!(", threshold {t:.2}"));
+    }
+    line
 }
 
 /// How an aligned sentence pair was changed: `verbatim`, `spun` or `reworded`.

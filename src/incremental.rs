@@ -467,8 +467,7 @@ pub fn run(
         .map(|(k, _)| k)
         .collect();
     report::write_all(&analysis, out)?;
-    report::write_html(&analysis, out, opts)?;
-    crate::spans::write(&analysis, out, opts)?;
+    report::write_evidence(&analysis, out, opts)?;
     report::write_new_pairs(&analysis, &which, out)?;
     checkpoint("reported");
     state

@@ -492,11 +492,7 @@ fn inputs(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
             input.display()
         );
     }
-    let folder = input
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let folder = ingest::folder_of(input);
     let found = ingest::Discovery {
         files: vec![input.to_path_buf()],
         ..Default::default()
@@ -507,18 +503,7 @@ fn inputs(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
 /// What attribution knows of each article: its metadata, page marks and length, and whether
 /// the scored pairs make it a mashup.
 pub fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<ArticleEvidence> {
-    let mut evidence: Vec<ArticleEvidence> = analysed
-        .iter()
-        .map(|a| ArticleEvidence {
-            date: a.meta.date.clone(),
-            farm: attribution::farm_marks(a.marks),
-            own_site: a.meta.own_site(),
-            credited_site: a.meta.credited_site(),
-            composite: false,
-            dateline: a.marks.dateline,
-            words: a.words,
-        })
-        .collect();
+    let mut evidence: Vec<ArticleEvidence> = analysed.iter().map(ArticleEvidence::of).collect();
     for i in composites(analysed.len(), scored) {
         evidence[i].composite = true;
     }

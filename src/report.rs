@@ -330,89 +330,43 @@ pub fn summary(an: &Analysis, out: &Path) -> String {
 /// so, and `spinscan explain` shows any other pair.
 pub const HTML_EVIDENCE_PAIRS: usize = 300;
 
-/// Writes `report.html`: the tables, the family graphs and, for the highest-scoring copy
-/// pairs, their texts side by side. The texts are read again from `an.root` (the pipeline
-/// keeps none in memory) and cleaned as `scan` cleans them; a file that cannot be read again
-/// leaves its pairs without texts, not the report unwritten.
-pub fn write_html(
+/// Writes the evidence reports, `report.html` and `spans.csv`. The files of copy pairs are read
+/// again once (the pipeline keeps no text), and each pair's evidence is computed once for both:
+/// its spans, and for the highest-scoring pairs its texts side by side in the page. A file that
+/// cannot be read again leaves its pairs without texts, not a report unwritten.
+pub fn write_evidence(
     an: &Analysis,
     out: &Path,
     opts: &crate::pipeline::Options,
 ) -> anyhow::Result<()> {
-    let mut copies: Vec<usize> = (0..an.pairs.len())
-        .filter(|&k| an.pairs[k].score.relation.is_copy())
-        .collect();
-    copies.sort_by(|&x, &y| an.pairs[y].score.score.total_cmp(&an.pairs[x].score.score));
-    copies.truncate(HTML_EVIDENCE_PAIRS);
-    let shown = if an.root.as_os_str().is_empty() {
-        Vec::new()
-    } else {
-        shown_evidence(an, &copies, opts)
-    };
+    let (pairs, articles) = crate::spans::pairs_within_cap(an);
+    let cleaned = crate::evidence::reread(an, &articles, opts);
+    let mut spans = crate::spans::Spans::default();
+    let mut shown = Vec::new();
+    for (rank, &k) in pairs.iter().enumerate() {
+        let p = &an.pairs[k];
+        let (Some(a), Some(b)) = (cleaned.get(&p.score.a), cleaned.get(&p.score.b)) else {
+            continue;
+        };
+        let e = crate::evidence::pair(a, b, &opts.params);
+        spans.add(an, &p.score, &e, opts);
+        // `pairs` is sorted by score: the first ones are the page's.
+        if rank < HTML_EVIDENCE_PAIRS {
+            let mut summary = vec![crate::evidence::verdict_line(&p.score, None)];
+            if let Some(d) = p.direction {
+                summary.extend(crate::evidence::direction_lines(&p.score, &d));
+            }
+            let rows = crate::evidence::html_rows(&e);
+            shown.push((k, crate::html::ShownEvidence { summary, rows }));
+        }
+    }
     let data = crate::html::report_data(an, &shown, HTML_EVIDENCE_PAIRS);
     let page = crate::html::scan_report(&data);
     write_atomically(&out.join("report.html"), |w| {
         w.write_all(page.as_bytes())?;
         Ok(())
-    })
-}
-
-fn shown_evidence(
-    an: &Analysis,
-    pairs: &[usize],
-    opts: &crate::pipeline::Options,
-) -> Vec<(usize, crate::html::ShownEvidence)> {
-    use std::collections::BTreeSet;
-    let file_of = |path: &str| -> String {
-        match path.rsplit_once('#') {
-            Some((file, line)) if line.parse::<u64>().is_ok() => file.to_string(),
-            _ => path.to_string(),
-        }
-    };
-    let files: BTreeSet<String> = pairs
-        .iter()
-        .flat_map(|&k| [an.pairs[k].score.a, an.pairs[k].score.b])
-        .map(|i| file_of(&an.articles[i as usize].path))
-        .collect();
-    let list: Vec<(PathBuf, PathBuf)> = files
-        .iter()
-        .map(|f| (an.root.clone(), an.root.join(f)))
-        .collect();
-    let quiet = crate::pipeline::Options {
-        progress: false,
-        ..opts.clone()
-    };
-    let Ok((cleaned, _)) = crate::pipeline::read_and_clean(&list, &quiet) else {
-        return Vec::new();
-    };
-    let by_path: std::collections::HashMap<&str, &crate::pipeline::Cleaned> = cleaned
-        .iter()
-        .map(|c| (c.article.path.as_str(), c))
-        .collect();
-    pairs
-        .iter()
-        .filter_map(|&k| {
-            let p = &an.pairs[k];
-            let a = by_path.get(an.articles[p.score.a as usize].path.as_str())?;
-            let b = by_path.get(an.articles[p.score.b as usize].path.as_str())?;
-            let e = crate::evidence::pair(a, b, &opts.params);
-            let mut summary = vec![format!(
-                "{}: copy probability {:.3}",
-                p.score.relation.as_str(),
-                p.score.score
-            )];
-            if let Some(d) = p.direction {
-                summary.extend(crate::evidence::direction_lines(&p.score, &d));
-            }
-            Some((
-                k,
-                crate::html::ShownEvidence {
-                    summary,
-                    rows: crate::evidence::html_rows(&e),
-                },
-            ))
-        })
-        .collect()
+    })?;
+    spans.write(out)
 }
 
 #[cfg(test)]

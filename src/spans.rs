@@ -10,11 +10,12 @@
 //! for JSON lines.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::evidence;
-use crate::pipeline::{self, Analysis, Cleaned, Options};
+use crate::evidence::{self, PairEvidence};
+use crate::pipeline::{Analysis, Options};
 use crate::report;
+use crate::score::PairScore;
 
 /// Columns of `spans.csv`.
 pub const SPANS_COLUMNS: &[&str] = &[
@@ -34,8 +35,9 @@ pub const SPANS_COLUMNS: &[&str] = &[
 /// highest-scoring articles first and says so on standard error.
 pub const MAX_ARTICLES: usize = 20_000;
 
-/// Writes `spans.csv` for the copy pairs of `an` (read again from `an.root`).
-pub fn write(an: &Analysis, out: &Path, opts: &Options) -> anyhow::Result<()> {
+/// The copy pairs whose files are read again for the evidence reports: every copy pair, the
+/// highest-scoring first, until their articles reach [`MAX_ARTICLES`]; with those articles.
+pub fn pairs_within_cap(an: &Analysis) -> (Vec<usize>, BTreeSet<u32>) {
     let mut copies: Vec<usize> = (0..an.pairs.len())
         .filter(|&k| an.pairs[k].score.relation.is_copy())
         .collect();
@@ -51,21 +53,25 @@ pub fn write(an: &Analysis, out: &Path, opts: &Options) -> anyhow::Result<()> {
         articles.extend([a, b]);
         kept.push(k);
     }
-    let cleaned = read_again(an, &articles, opts);
-    let mut located: HashMap<u32, Vec<Option<(usize, usize)>>> = HashMap::new();
-    let mut rows = Vec::new();
-    for k in kept {
-        let p = &an.pairs[k].score;
-        let (Some(ca), Some(cb)) = (cleaned.get(&p.a), cleaned.get(&p.b)) else {
-            continue;
-        };
-        let e = evidence::pair(ca, cb, &opts.params);
-        for (i, c, s) in [(p.a, ca, &e.sentences[0]), (p.b, cb, &e.sentences[1])] {
-            located
+    (kept, articles)
+}
+
+/// The rows of `spans.csv`, added pair by pair; each article is located in its text once.
+#[derive(Default)]
+pub struct Spans {
+    located: HashMap<u32, Vec<Option<(usize, usize)>>>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Spans {
+    /// Adds the aligned sentence pairs of copy pair `p`, whose evidence is `e`.
+    pub fn add(&mut self, an: &Analysis, p: &PairScore, e: &PairEvidence, opts: &Options) {
+        for (i, sentences) in [(p.a, &e.sentences[0]), (p.b, &e.sentences[1])] {
+            self.located
                 .entry(i)
-                .or_insert_with(|| locate(&raw_text(an, i, c, opts), s));
+                .or_insert_with(|| locate(&raw_text(an, i, opts), sentences));
         }
-        let (la, lb) = (&located[&p.a], &located[&p.b]);
+        let (la, lb) = (&self.located[&p.a], &self.located[&p.b]);
         let span = |l: &[Option<(usize, usize)>], n: usize, end: bool| -> String {
             l.get(n)
                 .copied()
@@ -74,7 +80,7 @@ pub fn write(an: &Analysis, out: &Path, opts: &Options) -> anyhow::Result<()> {
                 .unwrap_or_default()
         };
         for x in &e.aligned {
-            rows.push(vec![
+            self.rows.push(vec![
                 an.articles[p.a as usize].path.clone(),
                 an.articles[p.b as usize].path.clone(),
                 (x.a + 1).to_string(),
@@ -88,55 +94,17 @@ pub fn write(an: &Analysis, out: &Path, opts: &Options) -> anyhow::Result<()> {
             ]);
         }
     }
-    report::write_csv(&out.join("spans.csv"), SPANS_COLUMNS, rows)
-}
 
-/// The cleaned texts of `articles`, read again; an article whose file cannot be read again is
-/// left out (its pairs get no spans).
-fn read_again(an: &Analysis, articles: &BTreeSet<u32>, opts: &Options) -> HashMap<u32, Cleaned> {
-    if an.root.as_os_str().is_empty() || articles.is_empty() {
-        return HashMap::new();
-    }
-    let files: BTreeSet<String> = articles
-        .iter()
-        .map(|&i| file_of(&an.articles[i as usize].path).0.to_string())
-        .collect();
-    let list: Vec<(PathBuf, PathBuf)> = files
-        .iter()
-        .map(|f| (an.root.clone(), an.root.join(f)))
-        .collect();
-    let quiet = Options {
-        progress: false,
-        ..opts.clone()
-    };
-    let Ok((cleaned, _)) = pipeline::read_and_clean(&list, &quiet) else {
-        return HashMap::new();
-    };
-    let index = an.index_by_path();
-    cleaned
-        .into_iter()
-        .filter_map(|c| {
-            let i = *index.get(c.article.path.as_str())?;
-            articles.contains(&i).then_some((i, c))
-        })
-        .collect()
-}
-
-/// `FILE#LINE` -> (FILE, Some(LINE)); a plain path -> (path, None).
-fn file_of(path: &str) -> (&str, Option<usize>) {
-    match path.rsplit_once('#') {
-        Some((file, line)) => match line.parse::<usize>() {
-            Ok(n) => (file, Some(n)),
-            Err(_) => (path, None),
-        },
-        None => (path, None),
+    /// Writes `spans.csv`.
+    pub fn write(self, out: &Path) -> anyhow::Result<()> {
+        report::write_csv(&out.join("spans.csv"), SPANS_COLUMNS, self.rows)
     }
 }
 
 /// The text offsets refer to: the file as read (lossy UTF-8), or a JSON-lines record's text
 /// field. Empty when it cannot be read again.
-fn raw_text(an: &Analysis, i: u32, _cleaned: &Cleaned, opts: &Options) -> String {
-    let (file, line) = file_of(&an.articles[i as usize].path);
+fn raw_text(an: &Analysis, i: u32, opts: &Options) -> String {
+    let (file, line) = crate::ingest::record_of(&an.articles[i as usize].path);
     let mut bytes = Vec::new();
     let read = crate::ingest::open_input(&an.root.join(file)).and_then(|r| {
         std::io::Read::read_to_end(
@@ -295,7 +263,8 @@ mod tests {
 
     #[test]
     fn json_lines_paths_name_file_and_line() {
-        assert_eq!(file_of("feed.jsonl#12"), ("feed.jsonl", Some(12)));
-        assert_eq!(file_of("news/page#top.txt"), ("news/page#top.txt", None));
+        use crate::ingest::record_of;
+        assert_eq!(record_of("feed.jsonl#12"), ("feed.jsonl", Some(12)));
+        assert_eq!(record_of("news/page#top.txt"), ("news/page#top.txt", None));
     }
 }

@@ -31,6 +31,21 @@ pub struct ArticleEvidence {
     pub words: u32,
 }
 
+impl ArticleEvidence {
+    /// What one article's report row says (a mashup is known only from its pairs: `false`).
+    pub fn of(a: &crate::pipeline::Analysed) -> ArticleEvidence {
+        ArticleEvidence {
+            date: a.meta.date.clone(),
+            farm: farm_marks(a.marks),
+            own_site: a.meta.own_site(),
+            credited_site: a.meta.credited_site(),
+            composite: false,
+            dateline: a.marks.dateline,
+            words: a.words,
+        }
+    }
+}
+
 /// The direction weights of a model file (`direction NAME WEIGHT` lines), in [`INPUTS`] order;
 /// inputs the file does not name weigh nothing.
 pub fn weights(model: &CopyModel) -> Weights {

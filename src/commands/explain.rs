@@ -39,6 +39,7 @@ use crate::commands::Outcome;
 use spinscan::attribution::Direction;
 use spinscan::evidence::{self, kind};
 use spinscan::html;
+use spinscan::ingest;
 use spinscan::pipeline::{self, Cleaned, Options};
 use spinscan::report;
 use spinscan::score::{self, model::CopyModel, PairScore, SentencePair, Signals};
@@ -101,12 +102,6 @@ fn parse_spec(spec: &Path) -> (PathBuf, Option<String>) {
 /// files they come from).
 fn load_pair(a: &Path, b: &Path, opts: &Options) -> anyhow::Result<(Cleaned, Cleaned)> {
     let specs = [parse_spec(a), parse_spec(b)];
-    let root_of = |file: &Path| -> PathBuf {
-        file.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf()
-    };
     for (file, _) in &specs {
         std::fs::metadata(file)
             .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", file.display()))?;
@@ -117,14 +112,17 @@ fn load_pair(a: &Path, b: &Path, opts: &Options) -> anyhow::Result<(Cleaned, Cle
     let together = fa == fb || fa.file_name() != fb.file_name();
     let mut cleaned_sets = Vec::new();
     if together {
-        let mut files = vec![(root_of(fa), fa.clone())];
+        let mut files = vec![(ingest::folder_of(fa), fa.clone())];
         if fb != fa {
-            files.push((root_of(fb), fb.clone()));
+            files.push((ingest::folder_of(fb), fb.clone()));
         }
         cleaned_sets.push(pipeline::read_and_clean(&files, opts)?);
     } else {
         for f in [fa, fb] {
-            cleaned_sets.push(pipeline::read_and_clean(&[(root_of(f), f.clone())], opts)?);
+            cleaned_sets.push(pipeline::read_and_clean(
+                &[(ingest::folder_of(f), f.clone())],
+                opts,
+            )?);
         }
     }
     let find = |(file, line): &(PathBuf, Option<String>), set: usize| -> anyhow::Result<Cleaned> {
@@ -164,17 +162,8 @@ struct View {
 impl View {
     fn verdict(&self, p: &PairScore, model: &CopyModel, out: &mut String) {
         out.push_str(&format!("a: {}\nb: {}\n\n", self.names[0], self.names[1]));
-        let copy = if p.relation.is_copy() {
-            style("a copy").bold().to_string()
-        } else {
-            "not a copy".to_string()
-        };
-        out.push_str(&format!(
-            "relation: {} ({copy}); copy probability {:.3}, threshold {:.2}\n",
-            p.relation.as_str(),
-            p.score,
-            model.threshold
-        ));
+        out.push_str(&evidence::verdict_line(p, Some(model.threshold)));
+        out.push('\n');
     }
 
     fn direction(&self, p: &PairScore, d: &Direction, out: &mut String) {
@@ -235,17 +224,7 @@ impl View {
         d: &Direction,
         rows: Vec<html::Row>,
     ) -> html::PairPage {
-        let mut summary = vec![format!(
-            "relation: {} ({}); copy probability {:.3}, threshold {:.2}",
-            p.relation.as_str(),
-            if p.relation.is_copy() {
-                "a copy"
-            } else {
-                "not a copy"
-            },
-            p.score,
-            model.threshold
-        )];
+        let mut summary = vec![evidence::verdict_line(p, Some(model.threshold))];
         summary.extend(evidence::direction_lines(p, d));
         html::PairPage {
             a: self.names[0].clone(),

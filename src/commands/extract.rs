@@ -173,11 +173,7 @@ fn collect_inputs(paths: &[PathBuf], out: &Path) -> anyhow::Result<Inputs> {
                     path.display()
                 );
             }
-            let root = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf();
+            let root = ingest::folder_of(path);
             vec![(root, path.clone())]
         };
         for (root, file) in candidates {

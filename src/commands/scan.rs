@@ -119,8 +119,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         eprintln!("spinscan: {p}");
     }
     report::write_all(&analysis, &args.out)?;
-    report::write_html(&analysis, &args.out, &opts)?;
-    spinscan::spans::write(&analysis, &args.out, &opts)?;
+    report::write_evidence(&analysis, &args.out, &opts)?;
     if !args.quiet {
         println!("{}", report::summary(&analysis, &args.out));
     }

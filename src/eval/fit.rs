@@ -424,12 +424,18 @@ fn repeats(sets: &[LabeledSet], rows: &[Row]) -> Vec<usize> {
     for r in rows {
         count[r.set] += 1;
     }
+    let weights: Vec<f64> = sets.iter().map(|s| s.weight).collect();
+    balanced_repeats(&count, &weights)
+}
+
+/// Repetitions per set, from each set's row count and weight, so that every set weighs about
+/// as much as the largest, times its weight (shared with the direction fit).
+pub(super) fn balanced_repeats(count: &[usize], weights: &[f64]) -> Vec<usize> {
     let most = count.iter().copied().max().unwrap_or(1);
     count
         .iter()
-        .zip(sets)
-        .map(|(&c, set)| (c, set.weight))
-        .map(|(c, set_weight)| {
+        .zip(weights)
+        .map(|(&c, &set_weight)| {
             if c == 0 {
                 0
             } else {

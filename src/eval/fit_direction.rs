@@ -15,14 +15,11 @@ use ndarray::{Array1, Array2};
 
 use super::labeled::fold_of;
 use super::pairs::{DirectedPair, LabeledSet};
-use super::{f3, Table};
-use crate::attribution::{Weights, INPUTS};
+use super::{f3, DirectionTally, Table};
+use crate::attribution::{Direction, Weights, INPUTS};
 
 /// L2 penalty: the inputs are few and on natural scales (signs, differences of shares).
 const ALPHA: f64 = 0.1;
-
-/// Confidence bins of the calibration table (lower edges; the last runs to 1).
-const BINS: [f32; 5] = [0.5, 0.6, 0.7, 0.8, 0.9];
 
 /// What the direction fit produced.
 pub struct DirectionFit {
@@ -107,18 +104,7 @@ fn train_weights(set_weights: &[f64], examples: &[&Example]) -> anyhow::Result<W
     for e in examples {
         per_set[e.set] += 1;
     }
-    let largest = per_set.iter().copied().max().unwrap_or(1).max(1);
-    let reps: Vec<usize> = per_set
-        .iter()
-        .zip(set_weights)
-        .map(|(&c, &w)| {
-            if c == 0 {
-                0
-            } else {
-                ((largest as f64 / c as f64 * w).round() as usize).clamp(1, 100)
-            }
-        })
-        .collect();
+    let reps = super::fit::balanced_repeats(&per_set, set_weights);
     let rows: Vec<&Example> = examples
         .iter()
         .flat_map(|e| std::iter::repeat_n(*e, reps[e.set]))
@@ -239,35 +225,23 @@ fn signal_table(sets: &[LabeledSet], examples: &[Example]) -> Table {
     t
 }
 
-/// Of the held-out directions given with confidence in each bin, the share right.
+/// Of the held-out directions given with confidence in each bin, the share right (the same
+/// bins and error as `spinscan eval` reports).
 fn calibration_table(examples: &[Example], held_out: &[f32]) -> Table {
-    let mut t = Table::new(
-        "Direction calibration, held out (all sets)",
-        &["confidence", "pairs", "mean confidence", "right"],
-    );
-    let mut bins = [(0u64, 0f64, 0u64); BINS.len()];
+    let mut tally = DirectionTally::default();
     for (_, &p) in examples.iter().zip(held_out) {
-        let confidence = p.max(1.0 - p);
-        let b = BINS.iter().rposition(|&lo| confidence >= lo).unwrap_or(0);
-        bins[b].0 += 1;
-        bins[b].1 += f64::from(confidence);
-        bins[b].2 += u64::from(p > 0.5);
+        // The labeled source is article 1; the other is 0.
+        let named = (p != 0.5).then(|| Direction {
+            source: Some(u32::from(p > 0.5)),
+            confidence: p.max(1.0 - p),
+            ..Direction::UNDECIDED
+        });
+        tally.add(named, 1);
     }
-    for (k, (n, sum, right)) in bins.iter().enumerate() {
-        let hi = BINS.get(k + 1).copied().unwrap_or(1.0);
-        let (mean, share) = if *n == 0 {
-            ("-".into(), "-".into())
-        } else {
-            (f3(sum / *n as f64), f3(*right as f64 / *n as f64))
-        };
-        t.row(vec![
-            format!("{:.1}-{hi:.1}", BINS[k]),
-            n.to_string(),
-            mean,
-            share,
-        ]);
-    }
-    t
+    tally.calibration_table(&format!(
+        "Direction calibration, held out (all sets; calibration error {})",
+        f3(tally.calibration_error())
+    ))
 }
 
 fn weights_table(w: &Weights) -> Table {

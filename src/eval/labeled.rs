@@ -338,19 +338,9 @@ pub fn evaluate(dir: &Path, opts: &Options, split: Split) -> anyhow::Result<Repo
     let ari = adjusted_rand_index(&truth, &predicted_family);
     report.metric("family_ari", ari);
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
-    t.row(vec![
-        "direction accuracy".into(),
-        f3(direction.accuracy()),
-        format!(
-            "{} copy pairs with a labeled source ({} right, {} with no source named)",
-            direction.pairs, direction.right, direction.undecided
-        ),
-    ]);
-    t.row(vec![
-        "direction calibration error".into(),
-        f3(direction.calibration_error()),
-        "pair-weighted mean |confidence - share right| over confidence bins".into(),
-    ]);
+    for row in direction.rows("copy pairs with a labeled source") {
+        t.row(row);
+    }
     t.row(vec![
         "family adjusted Rand index".into(),
         f3(ari),

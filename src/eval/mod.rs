@@ -357,6 +357,26 @@ impl DirectionTally {
         t
     }
 
+    /// The "direction accuracy" and "direction calibration error" rows of a measure table;
+    /// `what` says which pairs were counted.
+    pub fn rows(&self, what: &str) -> [Vec<String>; 2] {
+        [
+            vec![
+                "direction accuracy".into(),
+                f3(self.accuracy()),
+                format!(
+                    "{} {what} ({} right, {} with no source named)",
+                    self.pairs, self.right, self.undecided
+                ),
+            ],
+            vec![
+                "direction calibration error".into(),
+                f3(self.calibration_error()),
+                "pair-weighted mean |confidence - share right| over confidence bins".into(),
+            ],
+        ]
+    }
+
     /// The pooled metrics: `direction_accuracy`, `direction_pairs`, `direction_right`,
     /// `direction_undecided`, `direction_calibration_error`.
     pub fn report(&self, report: &mut Report) {

@@ -336,19 +336,9 @@ fn direction_and_families(
     report.metric("family_pair_fp", family_pairs.fp as f64);
     report.metric("family_pair_fn", family_pairs.fn_ as f64);
     let mut t = Table::new("Direction and families", &["measure", "value", "over"]);
-    t.row(vec![
-        "direction accuracy".into(),
-        f3(direction.accuracy()),
-        format!(
-            "{} derived pages found as copies of their source ({} right, {} with no source named)",
-            direction.pairs, direction.right, direction.undecided
-        ),
-    ]);
-    t.row(vec![
-        "direction calibration error".into(),
-        f3(direction.calibration_error()),
-        "pair-weighted mean |confidence - share right| over confidence bins".into(),
-    ]);
+    for row in direction.rows("derived pages found as copies of their source") {
+        t.row(row);
+    }
     t.row(vec![
         "originals named".into(),
         f3(ratio(named, labeled)),

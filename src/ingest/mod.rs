@@ -334,6 +334,26 @@ fn is_article_file(path: &Path) -> bool {
     InputFormat::of(path).is_some()
 }
 
+/// The folder a single input file's articles are named relative to: its own folder.
+pub fn folder_of(file: &Path) -> PathBuf {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// An article path as the reports write it, split into its file and, for a JSON-lines
+/// record (`FILE#LINE`), its line.
+pub fn record_of(path: &str) -> (&str, Option<usize>) {
+    match path.rsplit_once('#') {
+        Some((file, line)) => match line.parse::<usize>() {
+            Ok(n) => (file, Some(n)),
+            Err(_) => (path, None),
+        },
+        None => (path, None),
+    }
+}
+
 /// `path` relative to `root`, with `/` separators.
 pub fn relative_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
