@@ -120,7 +120,7 @@ impl Signature {
 /// names an article shares with its rewrites, and on the real pages one rewrite pair of 31 was
 /// lost.)
 pub fn signature(f: &ArticleFeatures) -> Signature {
-    let bg = features::background();
+    let bg = features::Language::get(f.lang).background();
     let mut ranked: Vec<(f32, Term)> = f
         .terms
         .iter()
@@ -331,9 +331,9 @@ mod tests {
     fn a_rewrite_sharing_names_is_proposed_and_an_unrelated_story_is_not() {
         let lang = Language::english();
         let docs = [
-            extract(&["Harbour master Lena Vasquez closed the north pier in Port Ellis after inspectors found cracks in three pillars."], &lang),
-            extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], &lang),
-            extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], &lang),
+            extract(&["Harbour master Lena Vasquez closed the north pier in Port Ellis after inspectors found cracks in three pillars."], lang),
+            extract(&["Inspectors discovered cracking in three pillars, so Port Ellis harbour master Lena Vasquez shut the north pier."], lang),
+            extract(&["The city orchestra announced twelve concerts featuring young composers from the conservatory."], lang),
         ];
         let sigs: Vec<Signature> = docs.iter().map(signature).collect();
         assert_eq!(propose(&sigs), vec![(0, 1)]);
@@ -344,7 +344,7 @@ mod tests {
         let lang = Language::english();
         let f = extract(
             &["The people said the government would meet Vasquez in Carrow next year."],
-            &lang,
+            lang,
         );
         let sig = signature(&f);
         let has = |w: &str| sig.terms.contains(&features::stem_term(&lang.stem(w)));
@@ -361,10 +361,10 @@ mod tests {
         let mut docs = Vec::new();
         for k in 0..400 {
             if k % 2 == 0 {
-                docs.push(extract(&[story], &lang));
+                docs.push(extract(&[story], lang));
             } else {
                 let other = format!("Council member number {k} opened the new library wing in Dunmore, where volunteer group {} catalogued {} donated books during the spring.", k * 7, k * 13);
-                docs.push(extract(&[&other], &lang));
+                docs.push(extract(&[&other], lang));
             }
         }
         let sigs: Vec<Signature> = docs.iter().map(signature).collect();
@@ -391,10 +391,10 @@ mod tests {
         let docs: Vec<ArticleFeatures> = (0..150)
             .map(|k| {
                 if k % 3 == 0 {
-                    extract(&[story], &lang)
+                    extract(&[story], lang)
                 } else {
                     let t = format!("Volunteer group {k} catalogued {} donated books in Dunmore library number {} during the spring fair.", k * 13, k * 7);
-                    extract(&[&t], &lang)
+                    extract(&[&t], lang)
                 }
             })
             .collect();
@@ -415,7 +415,7 @@ mod tests {
         let lang = Language::english();
         let f = extract(
             &["Harbour master Lena Vasquez said 2.4 million krona would be spent in Port Ellis."],
-            &lang,
+            lang,
         );
         let sig = signature(&f);
         let mut e = Encoder::default();

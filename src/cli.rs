@@ -107,8 +107,9 @@ pub struct ScanArgs {
     #[arg(long, short = 'j')]
     pub threads: Option<usize>,
 
-    /// Language of the articles (stop words, stemming, background frequencies).
-    #[arg(long, default_value = "en")]
+    /// Language of the articles (stop words, stemming, background frequencies): `auto`
+    /// detects each article's own, a code (de, fr, es, ...) forces one for all.
+    #[arg(long, default_value = "auto")]
     pub lang: String,
 
     /// Extra boilerplate phrases, added to the built-in lexicon (same format as
@@ -212,6 +213,10 @@ pub struct EvalArgs {
     /// Copy model to use instead of the built-in one (a file `spinscan fit` wrote).
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+
+    /// Language of the articles: `auto` detects each article's own, a code forces one.
+    #[arg(long, default_value = "auto")]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]

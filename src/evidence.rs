@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::attribution::{self, ArticleEvidence, Direction};
-use crate::features::{self, Language, Weights};
+use crate::features::{self, LanguageChoice, Weights};
 use crate::ingest;
 use crate::pipeline::{self, Analysis, Cleaned, Options};
 use crate::score::{self, model, PairScore, Params, Prepared, SentencePair};
@@ -31,10 +31,9 @@ pub struct PairEvidence {
 }
 
 /// Scores and aligns two cleaned articles.
-pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params) -> PairEvidence {
-    let lang = Language::english();
-    let fa = pipeline::extract_body(&a.body, &lang);
-    let fb = pipeline::extract_body(&b.body, &lang);
+pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params, lang: &LanguageChoice) -> PairEvidence {
+    let fa = pipeline::extract_body(&a.body, lang);
+    let fb = pipeline::extract_body(&b.body, lang);
     let weights = Weights::from_articles([&fa, &fb]);
     let (pa, pb) = (Prepared::new(&fa, &weights), Prepared::new(&fb, &weights));
     let s = score::score_pair(0, 1, &pa, &pb, params);

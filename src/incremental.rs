@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use crate::candidates::{self, Signature};
-use crate::features::{ArticleFeatures, DocFrequencies, Language, Weights};
+use crate::features::{ArticleFeatures, DocFrequencies, LanguageChoice, Weights};
 use crate::ingest::{self, Problem};
 use crate::pipeline::{self, Analysed, Analysis, Options};
 use crate::report;
@@ -117,7 +117,7 @@ pub fn run(
     opts: &Options,
 ) -> anyhow::Result<RunSummary> {
     let started = Instant::now();
-    let lang = Language::new(&opts.lang)?;
+    let lang = LanguageChoice::parse(&opts.lang)?;
     let _lock = lock::acquire(state_path, wait)?;
     checkpoint("locked");
     let mut state = State::open_or_create(state_path)?;
@@ -306,6 +306,7 @@ pub fn run(
                 let feats = pipeline::extract_body(&c.body, &lang);
                 let mut a = c.article;
                 a.words = feats.words;
+                a.lang = crate::features::Language::get(feats.lang).code;
                 let (mut ea, mut ef, mut es) =
                     (Encoder::default(), Encoder::default(), Encoder::default());
                 a.encode(&mut ea);

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::attribution::{self, ArticleEvidence, Direction, Origin, PageMarks};
 use crate::boilerplate::{self, Kind, Lexicon, TemplateInput};
-use crate::features::{self, ArticleFeatures, DocFrequencies, Language, Weights};
+use crate::features::{self, ArticleFeatures, DocFrequencies, Language, LanguageChoice, Weights};
 use crate::ingest::{self, Article, JsonFields, Metadata, Problem};
 use crate::score::{self, PairScore, Params, Prepared, Relation};
 use std::collections::HashMap;
@@ -43,7 +43,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            lang: "en".into(),
+            lang: "auto".into(),
             lexicon: None,
             params: Params::DEFAULT,
             progress: false,
@@ -95,6 +95,8 @@ pub struct Analysed {
     pub invalid_utf8: bool,
     /// Not UTF-8 but a single-byte legacy charset, read as Windows-1252.
     pub legacy_charset: bool,
+    /// The language the article was read in (ISO 639-1 code, see [`Language`]).
+    pub lang: &'static str,
     pub words: u32,
     pub boilerplate: Vec<BoilerplateLine>,
     /// Content-farm marks found on the page (their weight: [`attribution::farm_marks`]).
@@ -119,6 +121,7 @@ impl Analysed {
         self.meta.encode(e);
         e.u32(u32::from(self.invalid_utf8));
         e.u32(u32::from(self.legacy_charset));
+        e.str(self.lang);
         e.u32(self.words);
         e.u32(self.boilerplate.len() as u32);
         for b in &self.boilerplate {
@@ -152,6 +155,7 @@ impl Analysed {
         let meta = Metadata::decode(&mut d)?;
         let invalid_utf8 = d.u32()? != 0;
         let legacy_charset = d.u32()? != 0;
+        let lang = Language::by_code(&d.string()?).map_or("en", |l| l.code);
         let words = d.u32()?;
         let n = d.u32()? as usize;
         let mut boilerplate = Vec::with_capacity(n.min(blob.len()));
@@ -176,6 +180,7 @@ impl Analysed {
             meta,
             invalid_utf8,
             legacy_charset,
+            lang,
             words,
             boilerplate,
             marks: PageMarks {
@@ -262,7 +267,7 @@ const WEIGHT_SAMPLE: usize = 20_000;
 /// temporary file beyond that). What stays in memory per article is its report row, its
 /// boilerplate lines and its candidate signature.
 pub fn run(input: &Path, opts: &Options) -> anyhow::Result<Analysis> {
-    let lang = Language::new(&opts.lang)?;
+    let lang = LanguageChoice::parse(&opts.lang)?;
     let clock = StageClock::new(opts.verbose);
     let (root, found) = inputs(input)?;
     let root = root.as_path();
@@ -329,6 +334,7 @@ pub fn run(input: &Path, opts: &Options) -> anyhow::Result<Analysis> {
                 let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
                 let mut a = c.article;
                 a.words = feats.words;
+                a.lang = Language::get(feats.lang).code;
                 let sig = use_index.then(|| candidates::signature(&feats));
                 let keep = opts.keep_features.then(|| feats.clone());
                 let mut e = Encoder::default();
@@ -510,10 +516,11 @@ pub fn evidence(analysed: &[Analysed], scored: &[PairScore]) -> Vec<ArticleEvide
     evidence
 }
 
-/// Features of an article's clean body (one paragraph per entry).
-pub fn extract_body(body: &[String], lang: &Language) -> ArticleFeatures {
+/// Features of an article's clean body (one paragraph per entry), in the language `lang`
+/// gives for it.
+pub fn extract_body(body: &[String], lang: &LanguageChoice) -> ArticleFeatures {
     let body: Vec<&str> = body.iter().map(String::as_str).collect();
-    features::extract(&body, lang)
+    features::extract(&body, lang.of(&body))
 }
 
 /// Scores the proposed pairs (every pair when `pairs` is None) and keeps the related ones.
@@ -626,7 +633,7 @@ pub fn read_and_clean(
 }
 
 pub(crate) fn load_lexicon(opts: &Options) -> anyhow::Result<Lexicon> {
-    let mut lexicon = Lexicon::english();
+    let mut lexicon = Lexicon::builtin();
     if let Some(path) = &opts.lexicon {
         let text = std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("{}: cannot read lexicon: {e}", path.display()))?;
@@ -809,6 +816,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             meta: a.meta,
             invalid_utf8: a.invalid_utf8,
             legacy_charset: a.legacy_charset,
+            lang: "en",
             words: 0,
             boilerplate,
             marks,
@@ -865,7 +873,7 @@ fn first_words(p: &str, n: usize) -> String {
 /// sentence pairs or book-length documents). Paragraphs are blocks separated by blank lines, so
 /// hard-wrapped text is joined back; no boilerplate detection. Word weights come from the
 /// background table blended with these texts' own statistics, as in a scan.
-pub fn prepare_texts(texts: &[&str], lang: &Language) -> Vec<Prepared> {
+pub fn prepare_texts(texts: &[&str], lang: &LanguageChoice) -> Vec<Prepared> {
     let feats: Vec<ArticleFeatures> = texts
         .par_iter()
         .map(|t| {
@@ -875,7 +883,7 @@ pub fn prepare_texts(texts: &[&str], lang: &Language) -> Vec<Prepared> {
                 .filter(|p| !p.is_empty())
                 .collect();
             let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
-            features::extract(&refs, lang)
+            features::extract(&refs, lang.of(&refs))
         })
         .collect();
     let weights = Weights::from_articles(&feats);

@@ -18,6 +18,7 @@ pub const ARTICLES_COLUMNS: &[&str] = &[
     "url",
     "author",
     "format",
+    "lang",
     "words",
     "family",
     "role",
@@ -129,6 +130,7 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
                 a.meta.url.clone().unwrap_or_default(),
                 a.meta.author.clone().unwrap_or_default(),
                 a.format.to_string(),
+                a.lang.to_string(),
                 a.words.to_string(),
                 a.family.map(family_name).unwrap_or_default(),
                 a.role.as_str().to_string(),
@@ -341,6 +343,7 @@ pub fn write_evidence(
 ) -> anyhow::Result<()> {
     let (pairs, articles) = crate::spans::pairs_within_cap(an);
     let cleaned = crate::evidence::reread(an, &articles, opts);
+    let lang = crate::features::LanguageChoice::parse(&opts.lang)?;
     let mut spans = crate::spans::Spans::default();
     let mut shown = Vec::new();
     for (rank, &k) in pairs.iter().enumerate() {
@@ -348,7 +351,7 @@ pub fn write_evidence(
         let (Some(a), Some(b)) = (cleaned.get(&p.score.a), cleaned.get(&p.score.b)) else {
             continue;
         };
-        let e = crate::evidence::pair(a, b, &opts.params);
+        let e = crate::evidence::pair(a, b, &opts.params, &lang);
         spans.add(an, &p.score, &e, opts);
         // `pairs` is sorted by score: the first ones are the page's.
         if rank < HTML_EVIDENCE_PAIRS {

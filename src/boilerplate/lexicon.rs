@@ -14,6 +14,61 @@ static ENGLISH: &str = include_str!(concat!(
     "/data/boilerplate/en.tsv"
 ));
 
+/// The other languages' lexicons, read on top of the English one: a page's furniture is often
+/// in another language than its text (an English story on a German farm), so every page is
+/// labelled with all of them.
+static OTHER_LANGUAGES: &[(&str, &str)] = &[
+    (
+        "de",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/de.tsv"
+        )),
+    ),
+    (
+        "es",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/es.tsv"
+        )),
+    ),
+    (
+        "fr",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/fr.tsv"
+        )),
+    ),
+    (
+        "it",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/it.tsv"
+        )),
+    ),
+    (
+        "nl",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/nl.tsv"
+        )),
+    ),
+    (
+        "pt",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/pt.tsv"
+        )),
+    ),
+    (
+        "ru",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/data/boilerplate/ru.tsv"
+        )),
+    ),
+];
+
 /// How a lexicon phrase must occur in a line to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Mode {
@@ -104,6 +159,21 @@ impl Lexicon {
     /// The built-in English lexicon (data/boilerplate/en.tsv).
     pub fn english() -> Lexicon {
         Lexicon::parse(ENGLISH).expect("built-in lexicon data/boilerplate/en.tsv is valid")
+    }
+
+    /// The built-in lexicon of one other language (data/boilerplate/CODE.tsv), if shipped.
+    pub fn language(code: &str) -> Option<Lexicon> {
+        let (_, text) = OTHER_LANGUAGES.iter().find(|(c, _)| *c == code)?;
+        Some(Lexicon::parse(text).expect("built-in lexicons in data/boilerplate are valid"))
+    }
+
+    /// Every built-in lexicon: English, then the other languages'.
+    pub fn builtin() -> Lexicon {
+        let mut lex = Lexicon::english();
+        for (code, _) in OTHER_LANGUAGES {
+            lex.extend(Lexicon::language(code).unwrap_or_default());
+        }
+        lex
     }
 
     /// Parse a user lexicon file's text (same format); error names the line number.

@@ -69,6 +69,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<Outcome> {
     };
     let opts = Options {
         params,
+        lang: args.lang.clone(),
         ..Options::default()
     };
     let report = match format {

@@ -38,6 +38,7 @@ use crate::commands::Outcome;
 
 use spinscan::attribution::Direction;
 use spinscan::evidence::{self, kind};
+use spinscan::features::LanguageChoice;
 use spinscan::html;
 use spinscan::ingest;
 use spinscan::pipeline::{self, Cleaned, Options};
@@ -54,7 +55,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         ..Options::default()
     };
     let (a, b) = load_pair(&args.a, &args.b, &opts)?;
-    let ev = evidence::pair(&a, &b, &params);
+    let ev = evidence::pair(&a, &b, &params, &LanguageChoice::parse(&opts.lang)?);
     let view = View {
         names: [a.article.path.clone(), b.article.path.clone()],
         sentences: ev.sentences.clone(),

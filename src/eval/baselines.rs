@@ -90,15 +90,15 @@ mod tests {
         let docs = [
             extract(
                 &["The council approved the new harbour wall on Monday after a long debate."],
-                &lang,
+                lang,
             ),
             extract(
                 &["The council approved the new harbour wall on Monday after a long debate."],
-                &lang,
+                lang,
             ),
             extract(
                 &["A violinist won the regional music prize for her recital of folk songs."],
-                &lang,
+                lang,
             ),
         ];
         assert!((jaccard5(&docs[0], &docs[1]) - 1.0).abs() < 1e-9);

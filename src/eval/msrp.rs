@@ -12,7 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::{best_threshold, f3, Format, Prf, Report, Table};
-use crate::features::Language;
+use crate::features::{Language, LanguageChoice};
 use crate::pipeline::prepare_texts;
 use crate::score::{score_pair, Params};
 
@@ -47,7 +47,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         }
         ids.push((pair[0], pair[1]));
     }
-    let prepared = prepare_texts(&texts, &Language::english());
+    let prepared = prepare_texts(&texts, &LanguageChoice::Fixed(Language::english()));
     let split = prepared
         .iter()
         .filter(|p| p.sentence_weight.len() > 1)

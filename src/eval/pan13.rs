@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::{best_threshold, f3, ratio, Format, Prf, Report, Table};
 use crate::attribution::{self, ArticleEvidence};
-use crate::features::Language;
+use crate::features::{Language, LanguageChoice};
 use crate::pipeline::prepare_texts;
 use crate::score::{score_pair, PairScore, Params};
 
@@ -80,7 +80,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         })
         .collect::<anyhow::Result<_>>()?;
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let prepared = prepare_texts(&refs, &Language::english());
+    let prepared = prepare_texts(&refs, &LanguageChoice::Fixed(Language::english()));
     drop(texts);
 
     let pairs: Vec<Pair> = positives

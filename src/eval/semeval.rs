@@ -12,7 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::{f3, ratio, Format, Report, Table};
-use crate::features::Language;
+use crate::features::LanguageChoice;
 use crate::pipeline::prepare_texts;
 use crate::score::{score_pair, PairScore, Params};
 
@@ -63,7 +63,7 @@ pub fn evaluate(dir: &Path, params: &Params) -> anyhow::Result<Report> {
         .iter()
         .flat_map(|r| [r.text1.as_str(), r.text2.as_str()])
         .collect();
-    let prepared = prepare_texts(&texts, &Language::english());
+    let prepared = prepare_texts(&texts, &LanguageChoice::Detect);
     let scored: Vec<PairScore> = (0..rows.len())
         .into_par_iter()
         .map(|k| {

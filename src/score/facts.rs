@@ -9,7 +9,7 @@
 
 use super::align::PrefixMax;
 use super::Prepared;
-use crate::features::{ArticleFeatures, Term, Weights};
+use crate::features::{ArticleFeatures, Background, Term, Weights};
 
 /// One fact of an article: a name or number, the sentence that first mentions it, its weight.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,7 +20,7 @@ pub(crate) struct Fact {
 }
 
 /// The facts of an article, sorted by term, each at its first mention.
-pub(crate) fn sequence(f: &ArticleFeatures, w: &Weights) -> Vec<Fact> {
+pub(crate) fn sequence(f: &ArticleFeatures, w: &Weights, bg: &Background) -> Vec<Fact> {
     let is_fact = |t: &Term| f.names.binary_search(t).is_ok() || f.numbers.binary_search(t).is_ok();
     let mut facts: Vec<Fact> = Vec::new();
     for (i, s) in f.sentences.iter().enumerate() {
@@ -28,7 +28,7 @@ pub(crate) fn sequence(f: &ArticleFeatures, w: &Weights) -> Vec<Fact> {
             facts.push(Fact {
                 term: *t,
                 sentence: i as u32,
-                weight: w.weight(*t),
+                weight: w.weight(*t, bg),
             });
         }
     }

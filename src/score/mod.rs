@@ -19,7 +19,7 @@ pub use align::SentencePair;
 mod facts;
 pub mod model;
 
-use crate::features::{ArticleFeatures, Term, Weights};
+use crate::features::{ArticleFeatures, Background, LangId, Language, Term, Weights};
 use crate::store::{Decoder, Encoder};
 use crate::text::intersect_count;
 pub use model::CopyModel;
@@ -426,6 +426,9 @@ pub struct Prepared {
     /// Names and numbers at their first mention, sorted by term, with their total weight.
     facts: Vec<facts::Fact>,
     fact_weight: f32,
+    /// The article's language ([`crate::features::Language`]): articles in two languages
+    /// are never same-language copies.
+    pub(crate) lang: LangId,
 }
 
 impl Prepared {
@@ -435,10 +438,11 @@ impl Prepared {
 
     /// Like [`Prepared::new`], taking the features over instead of copying them (memory).
     pub fn from_features(f: ArticleFeatures, w: &Weights) -> Prepared {
+        let bg = Language::get(f.lang).background();
         let doc: Vec<(Term, f32)> = f
             .terms
             .iter()
-            .map(|&(t, tf)| (t, (1.0 + f32::from(tf).ln()) * w.weight(t)))
+            .map(|&(t, tf)| (t, (1.0 + f32::from(tf).ln()) * w.weight(t, bg)))
             .collect();
         let doc_norm = doc.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
         let mut postings: Vec<(Term, u32, f32)> = Vec::new();
@@ -446,7 +450,7 @@ impl Prepared {
         for (i, s) in f.sentences.iter().enumerate() {
             let mut total = 0.0;
             for &t in &s.terms {
-                let x = w.weight(t);
+                let x = w.weight(t, bg);
                 total += x;
                 postings.push((t, i as u32, x));
             }
@@ -457,7 +461,7 @@ impl Prepared {
             .names
             .iter()
             .chain(&f.numbers)
-            .map(|&t| (t, w.weight(t)))
+            .map(|&t| (t, w.weight(t, bg)))
             .collect();
         kept.sort_unstable_by_key(|&(t, _)| t);
         kept.dedup_by_key(|&mut (t, _)| t);
@@ -472,7 +476,7 @@ impl Prepared {
                 narration[i / 64] |= 1 << (i % 64);
             }
         }
-        let facts = facts::sequence(&f, w);
+        let facts = facts::sequence(&f, w, bg);
         let fact_weight = facts.iter().map(|x| x.weight).sum();
         let mut word_start = Vec::with_capacity(f.sentences.len() + 1);
         word_start.push(0);
@@ -496,6 +500,7 @@ impl Prepared {
             quotes: f.quotes,
             facts,
             fact_weight,
+            lang: f.lang,
         }
     }
 
@@ -531,6 +536,7 @@ impl Prepared {
         e.u32s(self.facts.iter().map(|x| x.sentence));
         e.f32s(self.facts.iter().map(|x| x.weight));
         e.f32(self.fact_weight);
+        e.u32(u32::from(self.lang));
     }
 
     /// Reads a blob [`Prepared::encode`] wrote; a malformed blob is an error.
@@ -559,6 +565,7 @@ impl Prepared {
         let fact_sentences = d.u32s()?;
         let fact_weights = d.f32s()?;
         let fact_weight = d.f32()?;
+        let lang = LangId::try_from(d.u32()?).map_err(|_| bad())?;
         d.finish()?;
         let n = sentence_weight.len();
         let consistent = narration.len() == shingles.len().div_ceil(64)
@@ -617,6 +624,7 @@ impl Prepared {
                 })
                 .collect(),
             fact_weight,
+            lang,
         })
     }
 }
@@ -667,7 +675,7 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     if s.cosine >= p.skip_cosine || shared >= 3 {
         align::align(a, b, p.sentence_sim, &mut s);
         s.quotes = quote_overlap(&a.quotes, &b.quotes);
-        s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc);
+        s.vocabulary_shift = vocabulary_shift(&a.doc, &b.doc, Language::get(a.lang).background());
     }
     (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
     let fo = facts::overlap(a, b);
@@ -826,8 +834,7 @@ pub fn rewrite_score(s: &Signals, p: &Params) -> f32 {
 pub const VERBATIM_SENTENCE: f32 = 0.95;
 
 /// Mean Zipf frequency of b's words missing from a, minus that of a's words missing from b.
-fn vocabulary_shift(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
-    let bg = crate::features::background();
+fn vocabulary_shift(a: &[(Term, f32)], b: &[(Term, f32)], bg: &Background) -> f32 {
     let (mut i, mut j) = (0, 0);
     let (mut sum_a, mut n_a, mut sum_b, mut n_b) = (0.0, 0u32, 0.0, 0u32);
     let own = |t: Term, sum: &mut f32, n: &mut u32| {
@@ -955,7 +962,7 @@ mod tests {
 
     fn prepare(docs: &[&[&str]]) -> Vec<Prepared> {
         let lang = Language::english();
-        let feats: Vec<_> = docs.iter().map(|d| extract(d, &lang)).collect();
+        let feats: Vec<_> = docs.iter().map(|d| extract(d, lang)).collect();
         let w = Weights::from_articles(&feats);
         feats.iter().map(|f| Prepared::new(f, &w)).collect()
     }

@@ -24,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 /// What the `meta` table says a spinscan state is.
 const SCHEMA_NAME: &str = "spinscan-state";
 /// Bumped whenever the tables or a blob layout change; an older or newer state is refused.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);

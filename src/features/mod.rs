@@ -10,11 +10,14 @@
 //! scoring time. That is what lets a persistent index store features and a later run compare
 //! new articles against them without rereading old text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
 
-use rust_stemmers::{Algorithm, Stemmer};
+mod background;
+pub mod language;
+
+pub use background::Background;
+pub use language::{LangId, Language, LanguageChoice};
 
 use crate::store::{Decoder, Encoder};
 use crate::text::{self, tagged_hash};
@@ -70,6 +73,8 @@ pub struct ArticleFeatures {
     pub numbers: Vec<Term>,
     /// Kept tokens: quoted passages, each as its sorted set of content terms.
     pub quotes: Vec<Vec<Term>>,
+    /// The language the article was read in (stemmer, stop words, background table).
+    pub lang: LangId,
 }
 
 /// One sentence: its content terms for alignment, its word sequence for edit similarity.
@@ -103,6 +108,7 @@ impl ArticleFeatures {
         e.u32s(self.numbers.iter().copied());
         e.u32s(self.quotes.iter().map(|q| q.len() as u32));
         e.u32s(self.quotes.iter().flat_map(|q| q.iter().copied()));
+        e.u32(u32::from(self.lang));
     }
 
     pub fn decode(blob: &[u8]) -> std::io::Result<ArticleFeatures> {
@@ -121,9 +127,11 @@ impl ArticleFeatures {
         let numbers = d.u32s()?;
         let quote_lens = d.u32s()?;
         let quote_terms = d.u32s()?;
+        let lang = d.u32()?;
         d.finish()?;
         let bad =
             || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent feature blob");
+        let lang = LangId::try_from(lang).map_err(|_| bad())?;
         if counts.len() != terms.len()
             || word_lens.len() != term_lens.len()
             || quoted.len() != term_lens.len()
@@ -166,57 +174,18 @@ impl ArticleFeatures {
             names,
             numbers,
             quotes,
+            lang,
         })
-    }
-}
-
-/// A language's analysis tools: stemmer and function words.
-pub struct Language {
-    stemmer: Stemmer,
-    stopwords: HashSet<&'static str>,
-    pub code: &'static str,
-}
-
-static STOPWORDS_EN: &str = include_str!("../data/stopwords_en.txt");
-
-impl Language {
-    /// The languages spinscan has stop words and background frequencies for.
-    pub const SUPPORTED: &'static [&'static str] = &["en"];
-
-    pub fn new(code: &str) -> anyhow::Result<Language> {
-        match code.to_ascii_lowercase().as_str() {
-            "en" | "eng" | "english" => Ok(Language {
-                stemmer: Stemmer::create(Algorithm::English),
-                stopwords: STOPWORDS_EN
-                    .lines()
-                    .filter(|l| !l.starts_with('#'))
-                    .flat_map(str::split_whitespace)
-                    .collect(),
-                code: "en",
-            }),
-            other => anyhow::bail!(
-                "unsupported language {other:?}; supported: {}",
-                Language::SUPPORTED.join(", ")
-            ),
-        }
-    }
-
-    pub fn english() -> Language {
-        Language::new("en").expect("English is built in")
-    }
-
-    pub fn is_stopword(&self, lower: &str) -> bool {
-        self.stopwords.contains(lower)
-    }
-
-    pub fn stem<'a>(&self, lower: &'a str) -> std::borrow::Cow<'a, str> {
-        self.stemmer.stem(lower)
     }
 }
 
 /// Extracts features from an article's content paragraphs (one paragraph per entry).
 pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
-    let mut f = ArticleFeatures::default();
+    let mut f = ArticleFeatures {
+        lang: lang.id,
+        ..ArticleFeatures::default()
+    };
+    let bg = lang.background();
     let mut stream: Vec<u64> = Vec::new(); // all words, for shingles
     let mut narration: Vec<Option<u64>> = Vec::new(); // None where a quoted word breaks the run
     let mut term_counts: HashMap<Term, u16, IdBuild> = HashMap::default();
@@ -224,6 +193,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     let mut numbers = Vec::new();
     for paragraph in paragraphs {
         let folded = text::fold_chars(paragraph);
+        let folded = lang.join_digit_groups(&folded);
         collect_quotes(&folded, lang, &mut f.quotes);
         // Quotation state is tracked through the paragraph: a quote may span sentences.
         let mut inside_quote = false;
@@ -243,27 +213,33 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 stream.push(word_hash);
                 narration.push((!inside_quote).then_some(word_hash));
                 s.words.push((word_hash >> 48) as u16);
-                let term = if w.has_digit() {
-                    let n = normalise_number(&lower);
+                let terms = if w.has_digit() {
+                    let n = lang.normalise_number(&lower);
                     let h = number_term(&n);
                     numbers.push(h);
-                    Some(h)
-                } else if let Some(n) = number_word(&lower) {
+                    Parts::one(h)
+                } else if let Some(n) = lang.number_word(&lower) {
                     let h = number_term(n);
                     numbers.push(h);
-                    Some(h)
+                    Parts::one(h)
                 } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
-                    let h = stemmed_term(lang, &lower, word_hash);
+                    let parts = stemmed_terms(lang, &lower, word_hash);
                     // A capitalised word inside a sentence is a name; at the start it is one
                     // only if it is not a common word (checked against the background table).
-                    if w.is_capitalised() && (k > 0 || background().is_rare(h)) {
+                    // Where every noun is capitalised (German), only rare words that are not
+                    // compounds of known words are names.
+                    let h = parts.terms()[0];
+                    if w.is_capitalised()
+                        && parts.len == 1
+                        && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
+                    {
                         names.push(h);
                     }
-                    Some(h)
+                    parts
                 } else {
-                    None
+                    Parts::default()
                 };
-                if let Some(h) = term {
+                for &h in terms.terms() {
                     s.terms.push(h);
                     let c = term_counts.entry(h).or_insert(0);
                     *c = c.saturating_add(1);
@@ -315,11 +291,34 @@ pub fn sentence_texts(paragraphs: &[&str]) -> Vec<String> {
     out
 }
 
-/// The stem term of a lower-case word, cached per thread: stemming is the costliest step of
-/// feature extraction, and news vocabulary repeats.
-fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> Term {
+/// The content terms of one word: its stem, or the stems of its parts when it is a compound
+/// (German, Dutch, Nordic languages; see [`Language::split_compound`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    terms: [Term; 3],
+    len: u8,
+}
+
+impl Parts {
+    fn one(t: Term) -> Parts {
+        Parts {
+            terms: [t, 0, 0],
+            len: 1,
+        }
+    }
+
+    fn terms(&self) -> &[Term] {
+        &self.terms[..usize::from(self.len)]
+    }
+}
+
+/// The stem terms of a lower-case word, cached per thread: stemming (and splitting compounds)
+/// is the costliest step of feature extraction, and news vocabulary repeats. The cache key is
+/// the word's hash mixed with the language (one spelling stems differently in two languages).
+fn stemmed_terms(lang: &Language, lower: &str, word_hash: u64) -> Parts {
+    let word_hash = word_hash ^ u64::from(lang.id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<u64, Term, IdBuild>> = std::cell::RefCell::new(HashMap::default());
+        static CACHE: std::cell::RefCell<HashMap<u64, Parts, IdBuild>> = std::cell::RefCell::new(HashMap::default());
     }
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
@@ -329,9 +328,14 @@ fn stemmed_term(lang: &Language, lower: &str, word_hash: u64) -> Term {
         if cache.len() > 500_000 {
             cache.clear();
         }
-        let t = stem_term(&lang.stem(lower.trim_end_matches("'s")));
-        cache.insert(word_hash, t);
-        t
+        let word = lang.strip_clitics(lower);
+        let mut parts = Parts::default();
+        for part in lang.split_compound(word).iter().take(3) {
+            parts.terms[usize::from(parts.len)] = stem_term(&lang.stem(part));
+            parts.len += 1;
+        }
+        cache.insert(word_hash, parts);
+        parts
     })
 }
 
@@ -351,41 +355,6 @@ fn shingles(stream: &[u64]) -> Vec<u32> {
     out
 }
 
-/// "1,200" -> "1200", "10%" stays "10" (the % sign is not part of the word), "3.50" -> "3.5".
-fn normalise_number(lower: &str) -> String {
-    let mut s: String = lower.chars().filter(|&c| c != ',').collect();
-    if s.contains('.') && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    s
-}
-
-/// Small number words, which rewriters swap with digits ("three" <-> "3").
-fn number_word(lower: &str) -> Option<&'static str> {
-    Some(match lower {
-        "two" => "2",
-        "three" => "3",
-        "four" => "4",
-        "five" => "5",
-        "six" => "6",
-        "seven" => "7",
-        "eight" => "8",
-        "nine" => "9",
-        "ten" => "10",
-        "eleven" => "11",
-        "twelve" => "12",
-        "twenty" => "20",
-        "hundred" => "100",
-        "thousand" => "1000",
-        _ => return None,
-    })
-}
-
 /// Quoted passages of at least three content words, as term sets.
 fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<Term>>) {
     let mut parts = folded.split('"');
@@ -396,7 +365,7 @@ fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<Term>>) {
             .filter_map(|w| {
                 let lower = w.text.to_lowercase();
                 (!lang.is_stopword(&lower) && lower.chars().count() >= 2)
-                    .then(|| stem_term(&lang.stem(&lower)))
+                    .then(|| stem_term(&lang.stem(lang.strip_elision(&lower))))
             })
             .collect();
         terms.sort_unstable();
@@ -421,10 +390,6 @@ pub struct Weights {
     folder_share: f32,
 }
 
-/// Zipf frequency assumed for a word missing from the background table: rarer than anything in it.
-const UNKNOWN_ZIPF: f32 = 1.0;
-/// Zipf frequency used for numbers: specific, but less telling than a rare name.
-const NUMBER_ZIPF: f32 = 3.5;
 /// Folder size at which folder statistics count as much as the background table.
 const FOLDER_HALF_WEIGHT_DOCS: f32 = 500.0;
 
@@ -459,9 +424,10 @@ impl Weights {
         }
     }
 
-    /// Weight of a term: background rarity, damped by how common it is in the folder.
-    pub fn weight(&self, term: Term) -> f32 {
-        let zipf = background().zipf(term);
+    /// Weight of a term of an article in a language with background table `bg`: background
+    /// rarity, damped by how common it is in the folder.
+    pub fn weight(&self, term: Term, bg: &Background) -> f32 {
+        let zipf = bg.zipf(term);
         let base = (7.0 - zipf).clamp(0.25, 6.0);
         if self.n_docs == 0 {
             return base;
@@ -469,57 +435,6 @@ impl Weights {
         let df = self.df.get(&term).copied().unwrap_or(0) as f32;
         let spread = (df / self.n_docs as f32).sqrt();
         base * (1.0 - self.folder_share * spread)
-    }
-}
-
-/// The background frequency table, stems hashed as in [`extract`].
-pub struct Background {
-    zipf: HashMap<Term, f32, IdBuild>,
-}
-
-static BACKGROUND_EN: &str = include_str!("../data/background/wordfreq_en.tsv");
-
-/// The English background table, built once on first use (stems every listed word).
-pub fn background() -> &'static Background {
-    static TABLE: LazyLock<Background> =
-        LazyLock::new(|| Background::parse(BACKGROUND_EN, &Language::english()));
-    &TABLE
-}
-
-impl Background {
-    fn parse(tsv: &str, lang: &Language) -> Background {
-        let mut freq: HashMap<Term, f64, IdBuild> = HashMap::default();
-        for line in tsv.lines().filter(|l| !l.starts_with('#')) {
-            let mut cols = line.split('\t');
-            let (Some(word), Some(z)) = (cols.next(), cols.next()) else {
-                continue;
-            };
-            let Ok(z) = z.trim().parse::<f64>() else {
-                continue;
-            };
-            let h = stem_term(&lang.stem(word));
-            *freq.entry(h).or_insert(0.0) += 10f64.powf(z);
-        }
-        Background {
-            zipf: freq
-                .into_iter()
-                .map(|(h, f)| (h, f.log10() as f32))
-                .collect(),
-        }
-    }
-
-    /// Zipf frequency (log10 per billion words) of a term.
-    pub fn zipf(&self, term: Term) -> f32 {
-        match self.zipf.get(&term) {
-            Some(&z) => z,
-            None if is_number_term(term) => NUMBER_ZIPF,
-            None => UNKNOWN_ZIPF,
-        }
-    }
-
-    /// A word rare enough in English that, capitalised at a sentence start, it is a name.
-    pub fn is_rare(&self, term: Term) -> bool {
-        self.zipf(term) < 3.5
     }
 }
 
@@ -609,6 +524,7 @@ pub type IdBuild = BuildHasherDefault<IdHasher>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
     fn sentence_texts_number_sentences_as_extract_does() {
@@ -617,7 +533,7 @@ mod tests {
             "\u{201c}Quoted,\u{201d} she said. ...",
         ];
         let texts = sentence_texts(&paras);
-        let f = extract(&paras, &Language::english());
+        let f = extract(&paras, Language::english());
         assert_eq!(texts.len(), f.sentences.len(), "{texts:?}");
         assert_eq!(texts[0], "First one here.");
         assert!(
@@ -632,11 +548,11 @@ mod tests {
         let lang = Language::english();
         let a = extract(
             &["Officials in Port Ellis evacuated 1,200 residents on Tuesday."],
-            &lang,
+            lang,
         );
         let b = extract(
             &["On Tuesday, 1200 Port Ellis residents were evacuated by officials."],
-            &lang,
+            lang,
         );
         let ta: HashSet<Term> = a.sentences[0].terms.iter().copied().collect();
         let tb: HashSet<Term> = b.sentences[0].terms.iter().copied().collect();
@@ -655,7 +571,7 @@ mod tests {
         let lang = Language::english();
         let f = extract(
             &["The mayor said: “We will rebuild the harbour wall this year.”"],
-            &lang,
+            lang,
         );
         assert_eq!(f.quotes.len(), 1);
         assert!(f.quotes[0].len() >= 4);
@@ -666,7 +582,7 @@ mod tests {
         let lang = Language::english();
         let f = extract(
             &["Officials said on Monday \"we will rebuild the harbour wall soon\" and then left the building quickly."],
-            &lang,
+            lang,
         );
         // Narration runs: "officials said on monday" (4 words: no 5-gram) and
         // "and then left the building quickly" (6 words: two 5-grams).
@@ -682,7 +598,7 @@ mod tests {
                 "Harbour master Lena Vasquez said repairs would cost 2.4 million krona.",
                 "\"We cannot risk a collapse with ferries docking every hour,\" Vasquez said.",
             ],
-            &lang,
+            lang,
         );
         let mut e = Encoder::default();
         f.encode(&mut e);
@@ -694,7 +610,7 @@ mod tests {
     #[test]
     fn shingles_are_word_five_grams() {
         let lang = Language::english();
-        let f = extract(&["one two three four five six seven"], &lang);
+        let f = extract(&["one two three four five six seven"], lang);
         assert_eq!(f.words, 7);
         assert_eq!(f.shingles.len(), 3);
     }
@@ -706,8 +622,9 @@ mod tests {
         let said = stem_term(&lang.stem("said"));
         let cuba = stem_term(&lang.stem("cuba"));
         let ryazan = stem_term(&lang.stem("ryazan"));
-        assert!(w.weight(said) < w.weight(cuba));
-        assert!(w.weight(cuba) < w.weight(ryazan));
+        let bg = lang.background();
+        assert!(w.weight(said, bg) < w.weight(cuba, bg));
+        assert!(w.weight(cuba, bg) < w.weight(ryazan, bg));
     }
 
     #[test]
@@ -717,13 +634,67 @@ mod tests {
             .map(|i| {
                 extract(
                     &[&format!("Harbour news item {i} about zebra crossings.")],
-                    &lang,
+                    lang,
                 )
             })
             .collect();
         let w = Weights::from_articles(&docs);
         let harbour = stem_term(&lang.stem("harbour"));
         let alone = Weights::from_articles(std::iter::empty());
-        assert!(w.weight(harbour) < 0.5 * alone.weight(harbour));
+        let bg = lang.background();
+        assert!(w.weight(harbour, bg) < 0.5 * alone.weight(harbour, bg));
+    }
+
+    #[test]
+    fn german_nouns_are_not_names_but_rare_ones_are() {
+        let de = Language::by_code("de").unwrap();
+        let f = extract(
+            &["Die Regierung hat am Dienstag den Haushalt für Kiel beschlossen, sagte Kowalczyk."],
+            de,
+        );
+        let term = |w: &str| stem_term(&de.stem(w));
+        assert_eq!(f.lang, de.id);
+        assert!(
+            f.names.contains(&term("kowalczyk")),
+            "a rare capitalised word is a name"
+        );
+        assert!(
+            !f.names.contains(&term("regierung")),
+            "a common noun is not a name"
+        );
+        assert!(!f.names.contains(&term("haushalt")));
+    }
+
+    #[test]
+    fn numbers_match_across_separator_conventions() {
+        let en = extract(
+            &["The storm cost 1,200 homes and 3.5 billion dollars."],
+            Language::english(),
+        );
+        let de = extract(
+            &["Der Sturm kostete 1.200 Häuser und 3,5 Milliarden Dollar."],
+            Language::by_code("de").unwrap(),
+        );
+        let fr = extract(
+            &["La tempête a coûté 1 200 maisons et 3,5 milliards de dollars."],
+            Language::by_code("fr").unwrap(),
+        );
+        assert_eq!(en.numbers, de.numbers);
+        assert_eq!(en.numbers, fr.numbers);
+    }
+
+    #[test]
+    fn features_keep_their_language_through_the_blob() {
+        let es = Language::by_code("es").unwrap();
+        let f = extract(
+            &["El alcalde de Sevilla anunció «un plan de emergencia para la ciudad» el lunes."],
+            es,
+        );
+        let mut e = Encoder::default();
+        f.encode(&mut e);
+        let back = ArticleFeatures::decode(&e.bytes).unwrap();
+        assert_eq!(back.lang, es.id);
+        assert_eq!(back.quotes, f.quotes);
+        assert_eq!(f.quotes.len(), 1, "« » quotes are quotes");
     }
 }
