@@ -26,12 +26,21 @@ const MAX_LINKAGE_COMPONENT: usize = 1500;
 /// `sibling_support` or more. An independent report is not a strong copy of anything, so it
 /// is not pulled in this way. `pairs` must be sorted by (a, b); one pass, no chaining: only
 /// the verdicts from scoring are used as support.
-pub fn link_siblings(pairs: &mut [PairScore], model: &CopyModel) {
+pub fn link_siblings(
+    pairs: &mut [PairScore],
+    model: &CopyModel,
+    same_language: impl Fn(u32, u32) -> bool,
+) {
     if model.sibling_min >= 1.0 {
         return;
     }
+    // Scores of pairs in two languages are anchor chains, not copy probabilities: they
+    // neither support nor make sibling links.
     let mut strong: HashMap<u32, Vec<(u32, f32)>> = HashMap::new();
-    for p in pairs.iter().filter(|p| p.score >= model.sibling_support) {
+    for p in pairs
+        .iter()
+        .filter(|p| p.score >= model.sibling_support && same_language(p.a, p.b))
+    {
         strong.entry(p.a).or_default().push((p.b, p.score));
         strong.entry(p.b).or_default().push((p.a, p.score));
     }
@@ -47,6 +56,7 @@ pub fn link_siblings(pairs: &mut [PairScore], model: &CopyModel) {
         .enumerate()
         .filter(|(_, p)| {
             !p.relation.is_copy()
+                && same_language(p.a, p.b)
                 && p.score >= model.sibling_min
                 && support(p.a, p.b) >= model.sibling_support
         })
@@ -202,7 +212,7 @@ mod tests {
             pair(1, 3, 0.45, Relation::SameStory),
             pair(2, 3, 0.30, Relation::SameStory),
         ];
-        link_siblings(&mut pairs, &model(0.2, 0.8));
+        link_siblings(&mut pairs, &model(0.2, 0.8), |_, _| true);
         let rel = |a, b| {
             pairs
                 .iter()
@@ -230,13 +240,13 @@ mod tests {
             pair(0, 2, 0.95, Relation::Rewrite),
             pair(1, 2, 0.10, Relation::Unrelated),
         ];
-        link_siblings(&mut pairs, &model(0.2, 0.8));
+        link_siblings(&mut pairs, &model(0.2, 0.8), |_, _| true);
         assert_eq!(
             pairs[2].relation,
             Relation::Unrelated,
             "one link short of sibling_min"
         );
-        link_siblings(&mut pairs, &model(1.0, 0.8));
+        link_siblings(&mut pairs, &model(1.0, 0.8), |_, _| true);
         assert_eq!(pairs[2].relation, Relation::Unrelated, "linking off");
     }
 

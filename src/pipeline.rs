@@ -392,7 +392,9 @@ pub fn assemble(
     params: &Params,
 ) -> Analysis {
     let n = analysed.len();
-    families::link_siblings(&mut scored, params.model());
+    families::link_siblings(&mut scored, params.model(), |a, b| {
+        analysed[a as usize].lang == analysed[b as usize].lang
+    });
     scored.retain(|p| p.relation != Relation::Unrelated);
     let evidence = evidence(&analysed, &scored);
     let groups = families::group(n, &scored);

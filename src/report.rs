@@ -62,6 +62,8 @@ pub const PAIRS_COLUMNS: &[&str] = &[
     "fact_order",
     "fact_chain",
     "shape",
+    "anchors_shared",
+    "anchor_chain",
 ];
 
 pub const FAMILIES_COLUMNS: &[&str] = &[
@@ -198,6 +200,8 @@ fn pairs_rows(an: &Analysis) -> Vec<Vec<String>> {
                 f(s.fact_order),
                 f(s.fact_chain),
                 f(s.shape),
+                s.anchors_shared.to_string(),
+                f(s.anchor_chain),
             ]
         })
         .collect()

@@ -26,6 +26,7 @@ use crate::text::{self, tagged_hash};
 const TAG_STEM: u8 = b's';
 const TAG_NUMBER: u8 = b'n';
 const TAG_WORD: u8 = b'w';
+const TAG_ANCHOR: u8 = b'a';
 
 /// A content term: the 32-bit hash of a stem or a normalised number. 32 bits keep features
 /// compact (a million articles must fit in memory budget and on disk); two articles compare a
@@ -75,6 +76,37 @@ pub struct ArticleFeatures {
     pub quotes: Vec<Vec<Term>>,
     /// The language the article was read in (stemmer, stop words, background table).
     pub lang: LangId,
+    /// Names and numbers in reading order, as language-independent anchors: what a
+    /// translation keeps. See [`Anchor`].
+    pub anchors: Vec<Anchor>,
+}
+
+/// A name or number as a translation keeps it: numbers in their canonical form, names by the
+/// first letters of their folded spelling ("Marrakesch" and "Marrakech" are both "marra"), so
+/// an article and its translation share anchors although their stems differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    /// The anchor's hash (a number's term is its own anchor).
+    pub anchor: Term,
+    /// The sentence it occurs in.
+    pub sentence: u32,
+    /// The word's term in its own language, which gives the anchor its weight.
+    pub term: Term,
+}
+
+/// Letters of a name kept as its anchor: enough to tell names apart, few enough that
+/// inflection ("Trumps", "Marokkos") and transcription endings do not matter.
+const ANCHOR_LETTERS: usize = 5;
+
+/// The anchor of a name written `lower`: accents folded, first [`ANCHOR_LETTERS`] letters.
+pub fn name_anchor(lower: &str) -> Option<Term> {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let letters: String = lower
+        .nfd()
+        .filter(|c| !is_combining_mark(*c) && c.is_alphanumeric())
+        .take(ANCHOR_LETTERS)
+        .collect();
+    (letters.chars().count() >= 3).then(|| (tagged_hash(TAG_ANCHOR, &letters) as u32) & !1)
 }
 
 /// One sentence: its content terms for alignment, its word sequence for edit similarity.
@@ -109,6 +141,9 @@ impl ArticleFeatures {
         e.u32s(self.quotes.iter().map(|q| q.len() as u32));
         e.u32s(self.quotes.iter().flat_map(|q| q.iter().copied()));
         e.u32(u32::from(self.lang));
+        e.u32s(self.anchors.iter().map(|x| x.anchor));
+        e.u32s(self.anchors.iter().map(|x| x.sentence));
+        e.u32s(self.anchors.iter().map(|x| x.term));
     }
 
     pub fn decode(blob: &[u8]) -> std::io::Result<ArticleFeatures> {
@@ -128,10 +163,28 @@ impl ArticleFeatures {
         let quote_lens = d.u32s()?;
         let quote_terms = d.u32s()?;
         let lang = d.u32()?;
+        let anchor_hashes = d.u32s()?;
+        let anchor_sentences = d.u32s()?;
+        let anchor_terms = d.u32s()?;
         d.finish()?;
         let bad =
             || std::io::Error::new(std::io::ErrorKind::InvalidData, "inconsistent feature blob");
         let lang = LangId::try_from(lang).map_err(|_| bad())?;
+        if anchor_sentences.len() != anchor_hashes.len()
+            || anchor_terms.len() != anchor_hashes.len()
+        {
+            return Err(bad());
+        }
+        let anchors = anchor_hashes
+            .into_iter()
+            .zip(anchor_sentences)
+            .zip(anchor_terms)
+            .map(|((anchor, sentence), term)| Anchor {
+                anchor,
+                sentence,
+                term,
+            })
+            .collect();
         if counts.len() != terms.len()
             || word_lens.len() != term_lens.len()
             || quoted.len() != term_lens.len()
@@ -175,6 +228,7 @@ impl ArticleFeatures {
             numbers,
             quotes,
             lang,
+            anchors,
         })
     }
 }
@@ -213,14 +267,22 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 stream.push(word_hash);
                 narration.push((!inside_quote).then_some(word_hash));
                 s.words.push((word_hash >> 48) as u16);
+                let sentence_at = f.sentences.len() as u32;
+                let number = |h: Term| Anchor {
+                    anchor: h,
+                    sentence: sentence_at,
+                    term: h,
+                };
                 let terms = if w.has_digit() {
                     let n = lang.normalise_number(&lower);
                     let h = number_term(&n);
                     numbers.push(h);
+                    f.anchors.push(number(h));
                     Parts::one(h)
                 } else if let Some(n) = lang.number_word(&lower) {
                     let h = number_term(n);
                     numbers.push(h);
+                    f.anchors.push(number(h));
                     Parts::one(h)
                 } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
                     let parts = stemmed_terms(lang, &lower, word_hash);
@@ -234,6 +296,13 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                         && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
                     {
                         names.push(h);
+                        if let Some(anchor) = name_anchor(&lower) {
+                            f.anchors.push(Anchor {
+                                anchor,
+                                sentence: sentence_at,
+                                term: h,
+                            });
+                        }
                     }
                     parts
                 } else {

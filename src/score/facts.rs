@@ -38,6 +38,37 @@ pub(crate) fn sequence(f: &ArticleFeatures, w: &Weights, bg: &Background) -> Vec
     facts
 }
 
+/// The article's anchors ([`crate::features::Anchor`]), each at its first mention, weighted
+/// by its word's weight in the article's language, sorted by anchor.
+pub(crate) fn anchors(f: &ArticleFeatures, w: &Weights, bg: &Background) -> Vec<Fact> {
+    let mut anchors: Vec<Fact> = f
+        .anchors
+        .iter()
+        .map(|x| Fact {
+            term: x.anchor,
+            sentence: x.sentence,
+            weight: w.weight(x.term, bg),
+        })
+        .collect();
+    anchors.sort_by_key(|x| x.term);
+    anchors.dedup_by_key(|x| x.term);
+    anchors
+}
+
+/// Facts from their three stored columns (lengths checked by the caller).
+pub(crate) fn from_columns(terms: Vec<Term>, sentences: Vec<u32>, weights: Vec<f32>) -> Vec<Fact> {
+    terms
+        .into_iter()
+        .zip(sentences)
+        .zip(weights)
+        .map(|((term, sentence), weight)| Fact {
+            term,
+            sentence,
+            weight,
+        })
+        .collect()
+}
+
 /// What two fact sequences share, and how much of it comes in the same order.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct FactOverlap {
@@ -49,10 +80,22 @@ pub(crate) struct FactOverlap {
     /// Weight of that chain over the fact weight of the article with less: how much of the
     /// shorter fact sequence the other tells in the same order.
     pub chain: f32,
+    /// That chain over the geometric mean of both articles' fact weights: high only when
+    /// both tell mostly the same facts (a translation), not when a short text's few facts are
+    /// all in a long one.
+    pub chain_both: f32,
 }
 
 pub(crate) fn overlap(a: &Prepared, b: &Prepared) -> FactOverlap {
-    let (fa, fb) = (&a.facts, &b.facts);
+    overlap_of(&a.facts, a.fact_weight, &b.facts, b.fact_weight)
+}
+
+/// The overlap of two articles' anchors (for articles in two languages).
+pub(crate) fn anchor_overlap(a: &Prepared, b: &Prepared) -> FactOverlap {
+    overlap_of(&a.anchors, a.anchor_weight, &b.anchors, b.anchor_weight)
+}
+
+fn overlap_of(fa: &[Fact], weight_a: f32, fb: &[Fact], weight_b: f32) -> FactOverlap {
     let mut common: Vec<(u32, u32, f32)> = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < fa.len() && j < fb.len() {
@@ -71,7 +114,7 @@ pub(crate) fn overlap(a: &Prepared, b: &Prepared) -> FactOverlap {
     }
     let total: f32 = common.iter().map(|c| c.2).sum();
     let chain = heaviest_chain(&mut common);
-    let least = a.fact_weight.min(b.fact_weight);
+    let least = weight_a.min(weight_b);
     FactOverlap {
         shared: common.len() as u32,
         order: if common.len() < 2 || total <= 0.0 {
@@ -81,6 +124,11 @@ pub(crate) fn overlap(a: &Prepared, b: &Prepared) -> FactOverlap {
         },
         chain: if least > 0.0 {
             (chain / least).min(1.0)
+        } else {
+            0.0
+        },
+        chain_both: if least > 0.0 {
+            (chain / (weight_a * weight_b).sqrt()).min(1.0)
         } else {
             0.0
         },

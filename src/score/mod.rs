@@ -38,16 +38,20 @@ pub enum Relation {
     /// An independent report of the same event: not a copy.
     SameStory,
     Unrelated,
+    /// The same article in another language: its names, numbers and their order kept.
+    TranslatedCopy,
 }
 
 impl Relation {
-    pub const ALL: [Relation; 6] = [
+    /// Every relation; a relation's index here is how a state stores it (new ones go last).
+    pub const ALL: [Relation; 7] = [
         Relation::VerbatimCopy,
         Relation::PartialCopy,
         Relation::SpunCopy,
         Relation::Rewrite,
         Relation::SameStory,
         Relation::Unrelated,
+        Relation::TranslatedCopy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +62,7 @@ impl Relation {
             Relation::Rewrite => "rewrite",
             Relation::SameStory => "same_story",
             Relation::Unrelated => "unrelated",
+            Relation::TranslatedCopy => "translated_copy",
         }
     }
 
@@ -69,7 +74,11 @@ impl Relation {
     pub fn is_copy(self) -> bool {
         matches!(
             self,
-            Relation::VerbatimCopy | Relation::PartialCopy | Relation::SpunCopy | Relation::Rewrite
+            Relation::VerbatimCopy
+                | Relation::PartialCopy
+                | Relation::SpunCopy
+                | Relation::Rewrite
+                | Relation::TranslatedCopy
         )
     }
 }
@@ -140,6 +149,12 @@ pub struct Params {
     pub same_story_cosine: f32,
     /// Below this cosine and with no shared shingle, the pair is not aligned at all (speed).
     pub skip_cosine: f32,
+    /// Articles in two languages: a translated copy shares at least this many anchors...
+    pub translated_anchors: u32,
+    /// ...and tells this share of the shorter anchor sequence in the same order.
+    pub translated_chain: f32,
+    /// Fewer anchors in common than this and two articles in two languages are unrelated.
+    pub translated_same_story: u32,
     /// The fitted copy model; `None` is the one shipped in `data/model/copy.tsv`.
     pub model: Option<&'static CopyModel>,
 }
@@ -170,6 +185,9 @@ impl Params {
         same_story_kept: 0.30,
         same_story_cosine: 0.25,
         skip_cosine: 0.20,
+        translated_anchors: 5,
+        translated_chain: 0.6,
+        translated_same_story: 4,
         model: None,
     };
 
@@ -199,6 +217,11 @@ impl Params {
             "same_story_kept" => &mut self.same_story_kept,
             "same_story_cosine" => &mut self.same_story_cosine,
             "skip_cosine" => &mut self.skip_cosine,
+            "translated_chain" => &mut self.translated_chain,
+            "translated_anchors" => {
+                self.translated_anchors = value.max(0.0).round() as u32;
+                return Ok(());
+            }
             "reworded_share" => &mut self.reworded_share,
             "passage_max_alignment" => &mut self.passage_max_alignment,
             "narration_rewrite_score" => &mut self.narration_rewrite_score,
@@ -287,6 +310,12 @@ pub struct Signals {
     /// near 1 when words were swapped one for one (a spinner), lower when sentences were
     /// recast (a language-model rewrite, a summary).
     pub shape: f32,
+    /// Articles in two languages: names and numbers both tell ([`crate::features::Anchor`]),
+    /// and the share of the shorter anchor sequence the other tells in the same order. A
+    /// translation keeps its source's names, numbers and their order; an independent report
+    /// in another language shares names and official figures, not their sequence.
+    pub anchors_shared: u32,
+    pub anchor_chain: f32,
 }
 
 /// The outcome for one pair.
@@ -332,6 +361,7 @@ impl PairScore {
             s.tail_ab,
             s.tail_ba,
             s.shape,
+            s.anchor_chain,
         ]);
         e.u32s([
             s.narration_shared,
@@ -339,6 +369,7 @@ impl PairScore {
             s.verbatim_sentences,
             s.copied_run_words,
             s.facts_shared,
+            s.anchors_shared,
         ]);
     }
 
@@ -353,8 +384,8 @@ impl PairScore {
         let u = d.u32s()?;
         d.finish()?;
         let (
-            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, lead_ab, lead_ba, tail_ab, tail_ba, shape],
-            &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared],
+            &[containment_ab, containment_ba, jaccard5, cosine, align_ab, align_ba, order, density, edit_similarity, kept_ab, kept_ba, quotes, vocabulary_shift, fact_order, fact_chain, lead_ab, lead_ba, tail_ab, tail_ba, shape, anchor_chain],
+            &[narration_shared, aligned_sentences, verbatim_sentences, copied_run_words, facts_shared, anchors_shared],
         ) = (&f[..], &u[..])
         else {
             return Err(std::io::Error::new(
@@ -391,6 +422,8 @@ impl PairScore {
                 tail_ab,
                 tail_ba,
                 shape,
+                anchors_shared,
+                anchor_chain,
             },
             score,
             relation,
@@ -426,6 +459,10 @@ pub struct Prepared {
     /// Names and numbers at their first mention, sorted by term, with their total weight.
     facts: Vec<facts::Fact>,
     fact_weight: f32,
+    /// The article's names and numbers as language-independent anchors at their first
+    /// mention, sorted by anchor, with their total weight (compared across languages only).
+    anchors: Vec<facts::Fact>,
+    anchor_weight: f32,
     /// The article's language ([`crate::features::Language`]): articles in two languages
     /// are never same-language copies.
     pub(crate) lang: LangId,
@@ -477,6 +514,8 @@ impl Prepared {
             }
         }
         let facts = facts::sequence(&f, w, bg);
+        let anchors = facts::anchors(&f, w, bg);
+        let anchor_weight = anchors.iter().map(|x| x.weight).sum();
         let fact_weight = facts.iter().map(|x| x.weight).sum();
         let mut word_start = Vec::with_capacity(f.sentences.len() + 1);
         word_start.push(0);
@@ -500,6 +539,8 @@ impl Prepared {
             quotes: f.quotes,
             facts,
             fact_weight,
+            anchors,
+            anchor_weight,
             lang: f.lang,
         }
     }
@@ -536,6 +577,10 @@ impl Prepared {
         e.u32s(self.facts.iter().map(|x| x.sentence));
         e.f32s(self.facts.iter().map(|x| x.weight));
         e.f32(self.fact_weight);
+        e.u32s(self.anchors.iter().map(|x| x.term));
+        e.u32s(self.anchors.iter().map(|x| x.sentence));
+        e.f32s(self.anchors.iter().map(|x| x.weight));
+        e.f32(self.anchor_weight);
         e.u32(u32::from(self.lang));
     }
 
@@ -565,6 +610,10 @@ impl Prepared {
         let fact_sentences = d.u32s()?;
         let fact_weights = d.f32s()?;
         let fact_weight = d.f32()?;
+        let anchor_terms = d.u32s()?;
+        let anchor_sentences = d.u32s()?;
+        let anchor_weights = d.f32s()?;
+        let anchor_weight = d.f32()?;
         let lang = LangId::try_from(d.u32()?).map_err(|_| bad())?;
         d.finish()?;
         let n = sentence_weight.len();
@@ -582,7 +631,9 @@ impl Prepared {
             && kept_terms.len() == kept_weights.len()
             && quote_lens.iter().map(|&l| l as usize).sum::<usize>() == quote_terms.len()
             && fact_terms.len() == fact_sentences.len()
-            && fact_terms.len() == fact_weights.len();
+            && fact_terms.len() == fact_weights.len()
+            && anchor_terms.len() == anchor_sentences.len()
+            && anchor_terms.len() == anchor_weights.len();
         if !consistent {
             return Err(bad());
         }
@@ -613,17 +664,10 @@ impl Prepared {
             kept: kept_terms.into_iter().zip(kept_weights).collect(),
             kept_weight,
             quotes,
-            facts: fact_terms
-                .into_iter()
-                .zip(fact_sentences)
-                .zip(fact_weights)
-                .map(|((term, sentence), weight)| facts::Fact {
-                    term,
-                    sentence,
-                    weight,
-                })
-                .collect(),
+            facts: facts::from_columns(fact_terms, fact_sentences, fact_weights),
             fact_weight,
+            anchors: facts::from_columns(anchor_terms, anchor_sentences, anchor_weights),
+            anchor_weight,
             lang,
         })
     }
@@ -680,7 +724,13 @@ pub fn score_pair(a_id: u32, b_id: u32, a: &Prepared, b: &Prepared, p: &Params) 
     (s.kept_ab, s.kept_ba) = kept_overlap(a, b);
     let fo = facts::overlap(a, b);
     (s.facts_shared, s.fact_order, s.fact_chain) = (fo.shared, fo.order, fo.chain);
-    let (relation, score) = decide(&s, a, b, p);
+    let (relation, score) = if a.lang == b.lang {
+        decide(&s, a, b, p)
+    } else {
+        let ao = facts::anchor_overlap(a, b);
+        (s.anchors_shared, s.anchor_chain) = (ao.shared, ao.chain_both);
+        across_languages(&s, p)
+    };
     PairScore {
         a: a_id,
         b: b_id,
@@ -737,6 +787,21 @@ fn decide(s: &Signals, a: &Prepared, b: &Prepared, p: &Params) -> (Relation, f32
         (false, true) => Relation::Unrelated,
     };
     (relation, probability)
+}
+
+/// Two articles in two languages are never a same-language copy: either one translates the
+/// other (most of the shorter one's names and numbers told in the same order) or they tell
+/// the same story, or nothing. The score is the anchor chain.
+fn across_languages(s: &Signals, p: &Params) -> (Relation, f32) {
+    let relation =
+        if s.anchors_shared >= p.translated_anchors && s.anchor_chain >= p.translated_chain {
+            Relation::TranslatedCopy
+        } else if s.anchors_shared >= p.translated_same_story {
+            Relation::SameStory
+        } else {
+            Relation::Unrelated
+        };
+    (relation, s.anchor_chain)
 }
 
 fn same_story(s: &Signals, p: &Params) -> bool {
