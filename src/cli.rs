@@ -94,10 +94,11 @@ impl JsonFieldArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Folder of articles (.txt, .html/.htm, .jsonl/.ndjson files, any of them .gz, searched
-    /// recursively), one article file (a JSON-lines crawl, say), or - for JSON lines on
-    /// standard input (the last two not with --state).
-    pub dir: PathBuf,
+    /// Folders of articles (.txt, .html/.htm, .jsonl/.ndjson, .warc files, any of them .gz,
+    /// searched recursively) and article files (a JSON-lines or WARC crawl, say), in any mix;
+    /// or - alone for JSON lines on standard input. With --state: one folder.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 
     /// Folder for the reports (created if missing; existing reports are replaced).
     #[arg(long, short, default_value = "spinscan-report")]
@@ -155,7 +156,8 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Folders (searched recursively) or single article files.
+    /// Folders (searched recursively) or single article files, in any mix; - for JSON lines
+    /// on standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

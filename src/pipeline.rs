@@ -259,17 +259,23 @@ const BATCH_FILES: usize = 2_048;
 /// small is what lets a large folder be read once more, not twice, after the boilerplate.
 const WEIGHT_SAMPLE: usize = 20_000;
 
-/// Runs every stage over the articles under `root`.
+/// Runs every stage over the articles under `input` (a folder or one article file).
+pub fn run(input: &Path, opts: &Options) -> anyhow::Result<Analysis> {
+    run_paths(&[input.to_path_buf()], opts)
+}
+
+/// Runs every stage over the articles of several inputs, folders and files mixed: one folder
+/// of reports, article paths relative to the inputs' nearest common folder.
 ///
 /// Memory stays bounded by streaming: articles are read in batches, twice (once to find
 /// boilerplate templates across the folder, once to clean and extract features), and each
 /// article's features and scoring form go to a [`BlobStore`] (in memory while small, in a
 /// temporary file beyond that). What stays in memory per article is its report row, its
 /// boilerplate lines and its candidate signature.
-pub fn run(input: &Path, opts: &Options) -> anyhow::Result<Analysis> {
+pub fn run_paths(paths: &[PathBuf], opts: &Options) -> anyhow::Result<Analysis> {
     let lang = LanguageChoice::parse(&opts.lang)?;
     let clock = StageClock::new(opts.verbose);
-    let (root, found) = inputs(input)?;
+    let (root, found) = inputs(paths)?;
     let root = root.as_path();
     clock.done("discover", format_args!("{} files", found.files.len()));
     let files: Vec<(PathBuf, PathBuf)> = found
@@ -486,9 +492,45 @@ fn generations(members: &[u32], original: Option<u32>, analysed: &[Analysed]) ->
         .collect()
 }
 
-/// The folder reports are relative to, and the article files: a folder's files (searched
-/// recursively), or a single article file (a `.jsonl` crawl, say) in its own folder.
-fn inputs(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
+/// The folder reports are relative to, and the article files. One folder: its files (searched
+/// recursively), paths relative to it. One article file (a `.jsonl` crawl, say): paths
+/// relative to its own folder. Several inputs: the files of each, read once each, paths
+/// relative to the nearest folder that holds them all.
+fn inputs(paths: &[PathBuf]) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
+    let mut each: Vec<(PathBuf, ingest::Discovery)> = paths
+        .iter()
+        .map(|p| input_files(p))
+        .collect::<anyhow::Result<_>>()?;
+    if each.len() == 1 {
+        if let Some(one) = each.pop() {
+            return Ok(one);
+        }
+    }
+    let roots: Vec<PathBuf> = each.iter().map(|(r, _)| r.clone()).collect();
+    let root = common_folder(&roots)?;
+    let mut all = ingest::Discovery::default();
+    let mut seen = std::collections::HashSet::new();
+    for (input_root, found) in each {
+        // A folder's problems name files relative to it; name them from the common folder.
+        for mut p in found.problems {
+            p.path = ingest::relative_path(&root, &absolute(&input_root.join(&p.path))?);
+            all.problems.push(p);
+        }
+        all.skipped_other += found.skipped_other;
+        for f in found.files {
+            // A file named twice (itself and through its folder) is read once.
+            if seen.insert(std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone())) {
+                all.files.push(absolute(&f)?);
+            }
+        }
+    }
+    all.files
+        .sort_by_cached_key(|f| ingest::relative_path(&root, f));
+    Ok((root, all))
+}
+
+/// One input's folder and files.
+fn input_files(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
     let meta = std::fs::metadata(input)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", input.display()))?;
     if meta.is_dir() {
@@ -496,16 +538,38 @@ fn inputs(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
     }
     if ingest::InputFormat::of(input).is_none() {
         anyhow::bail!(
-            "{}: not a folder or an article file (.txt, .html, .htm, .jsonl, .ndjson, or one of them .gz)",
+            "{}: not a folder or an article file (.txt, .html, .htm, .jsonl, .ndjson, .warc, \
+             or one of them .gz)",
             input.display()
         );
     }
-    let folder = ingest::folder_of(input);
     let found = ingest::Discovery {
         files: vec![input.to_path_buf()],
         ..Default::default()
     };
-    Ok((folder, found))
+    Ok((ingest::folder_of(input), found))
+}
+
+/// The nearest folder holding all of `folders` (made absolute, not resolved through links).
+fn common_folder(folders: &[PathBuf]) -> anyhow::Result<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for f in folders {
+        let f = absolute(f)?;
+        common = Some(match common {
+            None => f,
+            Some(c) => c
+                .components()
+                .zip(f.components())
+                .take_while(|(x, y)| x == y)
+                .map(|(x, _)| x)
+                .collect(),
+        });
+    }
+    common.ok_or_else(|| anyhow::anyhow!("no input given"))
+}
+
+fn absolute(p: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
 }
 
 /// What attribution knows of each article: its metadata, page marks and length, and whether

@@ -572,3 +572,94 @@ fn json_lines_on_standard_input() {
         "the evidence reads standard input's copy again"
     );
 }
+
+#[test]
+fn scan_takes_files_and_folders_together() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let html = fixture("html");
+    let feed = fixture("jsonl").join("articles.jsonl");
+    // The copy pair sits in the folder; the feed is a file beside it; the folder's page is also
+    // named on its own (read once).
+    let page = html.join("gazette-sea-wall.html");
+    let o = spinscan(&[
+        "scan",
+        s(&html),
+        s(&feed),
+        s(&page),
+        "--out",
+        s(out.path()),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "copies found; {}", stderr(&o));
+    let articles = Csv::read(&out.path().join("articles.csv"));
+    let paths: Vec<&str> = articles.rows.iter().map(|r| r["path"].as_str()).collect();
+    // Paths are relative to the inputs' common folder, each file once, in sorted order.
+    assert!(paths.contains(&"html/gazette-sea-wall.html"), "{paths:?}");
+    assert!(paths.contains(&"jsonl/articles.jsonl#1"), "{paths:?}");
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|p| p.ends_with("gazette-sea-wall.html"))
+            .count(),
+        1
+    );
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    assert!(
+        copy_pair(&pairs, "jsonl/articles.jsonl#1", "jsonl/articles.jsonl#2")["is_copy"] == "true"
+    );
+    copy_pair(
+        &pairs,
+        "html/dailybuzz-sea-wall-copy.html",
+        "html/gazette-sea-wall.html",
+    );
+
+    // Standard input goes alone, and cron mode takes one folder.
+    let o = spinscan(&["scan", "-", s(&html), "--out", s(out.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("standard input"), "{}", stderr(&o));
+    let state = out.path().join("state.db");
+    let o = spinscan(&[
+        "scan",
+        s(&html),
+        s(&feed),
+        "--state",
+        s(&state),
+        "--out",
+        s(out.path()),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("one folder"), "{}", stderr(&o));
+    assert!(!state.exists(), "no state is made by a refused run");
+}
+
+#[test]
+fn extract_reads_json_lines_on_standard_input() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let out = tempfile::tempdir().expect("temp dir");
+    let page = fixture("html").join("gazette-sea-wall.html");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spinscan"))
+        .args(["extract", "-", s(&page), "--out", s(out.path()), "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let feed = fs::read(fixture("jsonl").join("articles.jsonl")).expect("read");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&feed)
+        .expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let meta = Csv::read(&out.path().join("metadata.csv"));
+    meta.row("path", "stdin.jsonl#1");
+    meta.row("path", "gazette-sea-wall.html");
+    let body = fs::read_to_string(out.path().join("stdin/1.txt")).expect("line 1 extracted");
+    assert!(!body.trim().is_empty());
+}

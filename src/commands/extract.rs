@@ -10,6 +10,8 @@ Examples:
       Several inputs at once: folders are searched recursively, files are read as they are.
   spinscan extract feed.ndjson --text-field body --url-field link --date-field published
       A JSON-lines export whose records keep the text in \"body\".
+  zcat crawl.jsonl.gz | spinscan extract - --out clean/
+      JSON lines on standard input: line N is written as stdin/N.txt, named stdin.jsonl#N.
 
 Output (in --out, default ./spinscan-extract):
   <path>.txt       one file per article: the clean body, one paragraph per line, boilerplate
@@ -38,7 +40,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::cli::ExtractArgs;
-use crate::commands::Outcome;
+use crate::commands::{stdin_to_file, Outcome, STDIN_NAME};
 use spinscan::ingest::{self, InputFormat, Problem};
 use spinscan::pipeline::{self, Cleaned, Options};
 use spinscan::report;
@@ -63,7 +65,21 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     };
     fs::create_dir_all(&args.out)
         .map_err(|e| anyhow::anyhow!("{}: cannot create folder: {e}", args.out.display()))?;
-    let mut inputs = collect_inputs(&args.paths, &args.out)?;
+    // `-`: JSON lines on standard input, kept in a temporary file while the run reads them.
+    let stdin_copy = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        Some(stdin_to_file()?)
+    } else {
+        None
+    };
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|p| match &stdin_copy {
+            Some(dir) if p.as_os_str() == "-" => dir.path().join(STDIN_NAME),
+            _ => p.clone(),
+        })
+        .collect();
+    let mut inputs = collect_inputs(&paths, &args.out)?;
     let (cleaned, read_problems) = pipeline::read_and_clean(&inputs.files, &opts)?;
 
     let mut problems: Vec<String> = std::mem::take(&mut inputs.problems);

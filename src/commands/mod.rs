@@ -39,6 +39,21 @@ impl Outcome {
     }
 }
 
+/// The name JSON lines read from standard input (`-`) go by in the reports.
+pub const STDIN_NAME: &str = "stdin.jsonl";
+
+/// Copies standard input into `stdin.jsonl` in a new temporary folder (removed when dropped):
+/// the reports read articles again after the run has read them once.
+pub fn stdin_to_file() -> anyhow::Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| anyhow::anyhow!("cannot make a temporary folder for standard input: {e}"))?;
+    let mut file = std::fs::File::create(dir.path().join(STDIN_NAME))
+        .map_err(|e| anyhow::anyhow!("cannot keep standard input: {e}"))?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file)
+        .map_err(|e| anyhow::anyhow!("standard input: cannot read: {e}"))?;
+    Ok(dir)
+}
+
 /// Splits a `NAME=VALUE` flag value (`--set`, `--weight`) into the name and a number.
 pub fn name_and_number(flag: &str, kv: &str) -> anyhow::Result<(String, f64)> {
     let (name, value) = kv

@@ -29,7 +29,7 @@ summary is one line. Exit 1 means new copies were found.
 Exit codes: 0 no (new) copies found, 1 (new) copies found, 2 error.";
 
 use crate::cli::ScanArgs;
-use crate::commands::{init_threads, Outcome};
+use crate::commands::{init_threads, stdin_to_file, Outcome, STDIN_NAME};
 use spinscan::score::{CopyModel, Params};
 use std::time::Duration;
 
@@ -37,20 +37,6 @@ use spinscan::candidates;
 use spinscan::incremental;
 use spinscan::pipeline::{self, Options};
 use spinscan::report;
-
-/// The name JSON lines read from standard input go by in the reports.
-const STDIN_NAME: &str = "stdin.jsonl";
-
-/// Copies standard input into `stdin.jsonl` in a new temporary folder (removed when dropped).
-fn stdin_to_file() -> anyhow::Result<tempfile::TempDir> {
-    let dir = tempfile::tempdir()
-        .map_err(|e| anyhow::anyhow!("cannot make a temporary folder for standard input: {e}"))?;
-    let mut file = std::fs::File::create(dir.path().join(STDIN_NAME))
-        .map_err(|e| anyhow::anyhow!("cannot keep standard input: {e}"))?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut file)
-        .map_err(|e| anyhow::anyhow!("standard input: cannot read: {e}"))?;
-    Ok(dir)
-}
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     init_threads(args.threads)?;
@@ -80,12 +66,22 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         spill_dir,
         ..Options::default()
     };
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        anyhow::bail!("- (JSON lines on standard input) cannot be scanned with other paths");
+    }
     if let Some(state) = &args.state {
-        if args.dir.as_os_str() == "-" {
+        let [folder] = &args.paths[..] else {
+            anyhow::bail!(
+                "cron mode (--state) reads one folder, not {} paths",
+                args.paths.len()
+            );
+        };
+        if stdin {
             anyhow::bail!("cron mode (--state) reads a folder, not standard input");
         }
         let run = incremental::run(
-            &args.dir,
+            folder,
             state,
             &args.out,
             Duration::from_secs(args.wait),
@@ -105,16 +101,12 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     }
     // `-`: JSON lines on standard input, kept in a temporary file for the run (the reports'
     // evidence reads articles again); its articles are `stdin.jsonl#LINE`.
-    let stdin_copy = if args.dir.as_os_str() == "-" {
-        Some(stdin_to_file()?)
-    } else {
-        None
+    let stdin_copy = if stdin { Some(stdin_to_file()?) } else { None };
+    let inputs = match &stdin_copy {
+        Some(dir) => vec![dir.path().join(STDIN_NAME)],
+        None => args.paths.clone(),
     };
-    let input = match &stdin_copy {
-        Some(dir) => dir.path().join(STDIN_NAME),
-        None => args.dir.clone(),
-    };
-    let analysis = pipeline::run(&input, &opts)?;
+    let analysis = pipeline::run_paths(&inputs, &opts)?;
     for p in &analysis.problems {
         eprintln!("spinscan: {p}");
     }
