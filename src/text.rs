@@ -78,7 +78,11 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
                 let next = rest.chars().next();
                 let starts_new =
                     next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"');
-                if starts_new && !(b == b'.' && ends_with_abbreviation(&paragraph[start..i])) {
+                if starts_new
+                    && !(b == b'.'
+                        && (ends_with_abbreviation(&paragraph[start..i])
+                            || is_ordinal_date(&paragraph[start..i], rest)))
+                {
                     let s = paragraph[start..end].trim();
                     if !s.is_empty() {
                         out.push(s);
@@ -96,6 +100,54 @@ pub fn sentences(paragraph: &str) -> Vec<&str> {
         out.push(s);
     }
     out
+}
+
+/// Month names written after an ordinal day with a full stop ("am 20. November", "den 3.
+/// marts"): German, Danish, Norwegian, Swedish, Finnish and Hungarian dates.
+const ORDINAL_MONTHS: &[&str] = &[
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "marts",
+    "mars",
+    "april",
+    "mai",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    "december",
+    "desember",
+    "tammikuuta",
+    "helmikuuta",
+    "maaliskuuta",
+    "huhtikuuta",
+    "toukokuuta",
+    "kesäkuuta",
+    "heinäkuuta",
+    "elokuuta",
+    "syyskuuta",
+    "lokakuuta",
+    "marraskuuta",
+    "joulukuuta",
+];
+
+/// "20." before a month name is an ordinal day, not a sentence end.
+fn is_ordinal_date(before_dot: &str, after: &str) -> bool {
+    let day = before_dot.rsplit(char::is_whitespace).next().unwrap_or("");
+    let month: String = after
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    (1..=2).contains(&day.len())
+        && day.bytes().all(|b| b.is_ascii_digit())
+        && ORDINAL_MONTHS.contains(&month.as_str())
 }
 
 fn ends_with_abbreviation(before_dot: &str) -> bool {
@@ -164,6 +216,19 @@ mod tests {
     #[test]
     fn folds_curly_quotes_and_dashes() {
         assert_eq!(fold_chars("“Hi” it’s — ok"), "\"Hi\" it's - ok");
+    }
+
+    #[test]
+    fn an_ordinal_day_before_a_month_does_not_end_a_sentence() {
+        let p = "Die Anhörung ist für den 20. November angesetzt. Im Jahr 2023. Danach nicht.";
+        assert_eq!(
+            sentences(p),
+            vec![
+                "Die Anhörung ist für den 20. November angesetzt.",
+                "Im Jahr 2023.",
+                "Danach nicht."
+            ]
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ struct Spec {
     space_groups: bool,
     /// Capitalises every noun: a capital letter alone does not make a name.
     capitalised_nouns: bool,
+    /// Spends more function words than English on a phrase (articles, prepositions:
+    /// Romance languages): verbatim shingles are one word longer.
+    wordy: bool,
     /// Elided articles and prepositions written onto the next word (French l'homme).
     elisions: &'static [&'static str],
     /// Small number words rewriters swap with digits ("three" <-> "3"), as (word, digits).
@@ -125,6 +128,7 @@ const fn spec(
         decimal_comma: true,
         space_groups: false,
         capitalised_nouns: false,
+        wordy: false,
         elisions: &[],
         number_words: &[],
         compound_links: None,
@@ -158,16 +162,22 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             ..spec("de", "German", A::German, Lang::Deu)
         },
         space(Spec {
+            wordy: true,
             elisions: FR_ELISIONS,
             number_words: FR_NUMBERS,
             ..spec("fr", "French", A::French, Lang::Fra)
         }),
         Spec {
+            wordy: true,
             number_words: ES_NUMBERS,
             ..spec("es", "Spanish", A::Spanish, Lang::Spa)
         },
-        spec("pt", "Portuguese", A::Portuguese, Lang::Por),
         Spec {
+            wordy: true,
+            ..spec("pt", "Portuguese", A::Portuguese, Lang::Por)
+        },
+        Spec {
+            wordy: true,
             elisions: IT_ELISIONS,
             ..spec("it", "Italian", A::Italian, Lang::Ita)
         },
@@ -194,7 +204,10 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             ..spec("fi", "Finnish", A::Finnish, Lang::Fin)
         }),
         space(spec("hu", "Hungarian", A::Hungarian, Lang::Hun)),
-        spec("ro", "Romanian", A::Romanian, Lang::Ron),
+        Spec {
+            wordy: true,
+            ..spec("ro", "Romanian", A::Romanian, Lang::Ron)
+        },
         spec("tr", "Turkish", A::Turkish, Lang::Tur),
         spec("el", "Greek", A::Greek, Lang::Ell),
         Spec {
@@ -329,6 +342,13 @@ impl Language {
     pub fn background(&self) -> &Background {
         self.background
             .get_or_init(|| Background::load(&self.spec.background, self))
+    }
+
+    /// Words per verbatim shingle: 5 ([`super::SHINGLE_WORDS`]), one more where the language
+    /// spends more function words on the same phrase ("reconnu coupable du meurtre de sa
+    /// femme"), so that a shared shingle says as much in every language.
+    pub fn shingle_words(&self) -> usize {
+        super::SHINGLE_WORDS + usize::from(self.spec.wordy)
     }
 
     /// Whether a capital letter alone marks a name (not in German, where nouns have one).

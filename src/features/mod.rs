@@ -323,12 +323,12 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
         }
     }
     f.words = stream.len() as u32;
-    f.shingles = shingles(&stream);
+    f.shingles = shingles(&stream, lang.shingle_words());
     f.narration_shingles = narration
         .split(Option::is_none)
         .flat_map(|run| {
             let words: Vec<u64> = run.iter().flatten().copied().collect();
-            shingles(&words)
+            shingles(&words, lang.shingle_words())
         })
         .collect();
     f.narration_shingles.sort_unstable();
@@ -408,10 +408,10 @@ fn stemmed_terms(lang: &Language, lower: &str, word_hash: u64) -> Parts {
     })
 }
 
-/// 32-bit hashes of the word 5-grams of a word stream, sorted and deduplicated.
-fn shingles(stream: &[u64]) -> Vec<u32> {
+/// 32-bit hashes of the word n-grams of a word stream, sorted and deduplicated.
+fn shingles(stream: &[u64], n: usize) -> Vec<u32> {
     let mut out: Vec<u32> = stream
-        .windows(SHINGLE_WORDS)
+        .windows(n)
         .map(|w| {
             let h = w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &x| {
                 (h.rotate_left(13) ^ x).wrapping_mul(0x0100_0000_01b3)
