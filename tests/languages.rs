@@ -48,6 +48,12 @@ fn a_mixed_folder_reads_each_article_in_its_language_and_finds_the_translation()
         "{translated:?}"
     );
 
+    // A German rewrite of the German original: reworded sentence by sentence, compounds
+    // split and joined ("Weißachbrücke", "Weißachquerung"), nouns in other cases.
+    let rewrite = pair(&pairs, "bruecke-original.txt", "bruecke-umgeschrieben.txt")
+        .expect("the rewrite is related to its original");
+    assert_eq!(rewrite["relation"], "rewrite", "{rewrite:?}");
+
     // The independent German report shares names with the translation, not their sequence.
     if let Some(p) = pair(&pairs, "bridge-translated.txt", "bruecke-haendler.txt") {
         assert_ne!(p["is_copy"], "true", "{p:?}");
