@@ -10,7 +10,7 @@
 //! scoring time. That is what lets a persistent index store features and a later run compare
 //! new articles against them without rereading old text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 mod background;
@@ -244,6 +244,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     let mut narration: Vec<Option<u64>> = Vec::new(); // None where a quoted word breaks the run
     let mut term_counts: HashMap<Term, u16, IdBuild> = HashMap::default();
     let mut names = Vec::new();
+    let mut anchored: HashSet<Term, IdBuild> = HashSet::default();
     let mut numbers = Vec::new();
     for paragraph in paragraphs {
         let folded = text::fold_chars(paragraph);
@@ -276,12 +277,16 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                     let n = lang.normalise_number(&lower);
                     let h = number_term(&n);
                     numbers.push(h);
-                    f.anchors.push(number(h));
+                    if anchored.insert(h) {
+                        f.anchors.push(number(h));
+                    }
                     Parts::one(h)
                 } else if let Some(n) = lang.number_word(&lower) {
                     let h = number_term(n);
                     numbers.push(h);
-                    f.anchors.push(number(h));
+                    if anchored.insert(h) {
+                        f.anchors.push(number(h));
+                    }
                     Parts::one(h)
                 } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
                     let parts = stemmed_terms(lang, &lower, word_hash);
@@ -295,7 +300,10 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                         && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
                     {
                         names.push(h);
-                        if let Some(anchor) = name_anchor(&lower) {
+                        // First mentions only: a translation is compared by where each name
+                        // first comes (each spelling: "Zhao" and "Zhaos" are both anchors).
+                        let anchor = name_anchor(&lower).filter(|&x| anchored.insert(x));
+                        if let Some(anchor) = anchor {
                             f.anchors.push(Anchor {
                                 anchor,
                                 sentence: sentence_at,
@@ -603,7 +611,6 @@ pub type IdBuild = BuildHasherDefault<IdHasher>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn sentence_texts_number_sentences_as_extract_does() {
