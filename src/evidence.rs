@@ -95,7 +95,7 @@ pub fn reread(an: &Analysis, articles: &BTreeSet<u32>, opts: &Options) -> HashMa
     }
     let files: BTreeSet<&str> = articles
         .iter()
-        .map(|&i| ingest::record_of(&an.articles[i as usize].path).0)
+        .map(|&i| ingest::reread_path(&an.articles[i as usize].path))
         .collect();
     let list: Vec<(PathBuf, PathBuf)> = files
         .iter()

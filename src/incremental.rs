@@ -61,11 +61,12 @@ impl RunSummary {
 /// part before the line number. A `#` in a plain file's name stays.
 fn file_of(article: &str) -> String {
     if let Some((file, line)) = article.rsplit_once('#') {
-        let jsonl = matches!(
+        // A record of a JSON-lines file (`#LINE`) or of a WARC file (`#OFFSET`).
+        let records = matches!(
             ingest::InputFormat::of(Path::new(file)),
-            Some(ingest::InputFormat::JsonLines)
+            Some(ingest::InputFormat::JsonLines | ingest::InputFormat::Warc)
         );
-        if jsonl && !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
+        if records && !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) {
             return file.to_string();
         }
     }

@@ -93,8 +93,8 @@ pub struct Analysed {
     pub format: &'static str,
     pub meta: Metadata,
     pub invalid_utf8: bool,
-    /// Not UTF-8 but a single-byte legacy charset, read as Windows-1252.
-    pub legacy_charset: bool,
+    /// Not UTF-8 and no charset declared: the charset detected and read (`windows-1251`).
+    pub legacy_charset: Option<&'static str>,
     /// The language the article was read in (ISO 639-1 code, see [`Language`]).
     pub lang: &'static str,
     pub words: u32,
@@ -120,7 +120,7 @@ impl Analysed {
         e.str(self.format);
         self.meta.encode(e);
         e.u32(u32::from(self.invalid_utf8));
-        e.u32(u32::from(self.legacy_charset));
+        ingest::encode_charset(e, self.legacy_charset);
         e.str(self.lang);
         e.u32(self.words);
         e.u32(self.boilerplate.len() as u32);
@@ -150,11 +150,12 @@ impl Analysed {
         let format = match d.string()?.as_str() {
             "html" => "html",
             "jsonl" => "jsonl",
+            "warc" => "warc",
             _ => "txt",
         };
         let meta = Metadata::decode(&mut d)?;
         let invalid_utf8 = d.u32()? != 0;
-        let legacy_charset = d.u32()? != 0;
+        let legacy_charset = ingest::decode_charset(&mut d)?;
         let lang = Language::by_code(&d.string()?).map_or("en", |l| l.code);
         let words = d.u32()?;
         let n = d.u32()? as usize;
@@ -759,10 +760,13 @@ pub(crate) fn read_files(
                                 message: "invalid UTF-8; bad bytes replaced".into(),
                             });
                         }
-                        if a.legacy_charset {
+                        if let Some(charset) = a.legacy_charset {
                             probs.push(Problem {
                                 path: a.path.clone(),
-                                message: "not UTF-8 and no charset declared; read as Windows-1252 (Latin-1)".into(),
+                                message: format!(
+                                    "not UTF-8 and no charset declared; read as {} (detected)",
+                                    ingest::charset_label(charset)
+                                ),
                             });
                         }
                         let l = label_article(a, lexicon);

@@ -115,9 +115,8 @@ fn articles_rows(an: &Analysis) -> Vec<Vec<String>> {
             if a.invalid_utf8 {
                 notes.push("invalid UTF-8 replaced");
             }
-            if a.legacy_charset {
-                notes.push("read as Windows-1252");
-            }
+            let read_as = a.legacy_charset.map(crate::ingest::read_as_note);
+            notes.extend(read_as.as_deref());
             if a.role == Role::Copy
                 && an.families[a.family.unwrap_or(0)]
                     .origin

@@ -6,8 +6,8 @@
 //! cleaned again here, the pairs aligned as `explain` aligns them, and each sentence found in
 //! the raw text by its words (sentences are numbered on the cleaned text; cleaning folds only
 //! punctuation and spaces, so the word sequence is the raw one). Offsets are bytes in the file
-//! for .txt and .html inputs (in the decompressed file for .gz), and in the record's text field
-//! for JSON lines.
+//! for .txt and .html inputs (in the decompressed file for .gz), in the record's text field
+//! for JSON lines, and in the record's HTTP body for WARC.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -101,10 +101,17 @@ impl Spans {
     }
 }
 
-/// The text offsets refer to: the file as read (lossy UTF-8), or a JSON-lines record's text
-/// field. Empty when it cannot be read again.
+/// The text offsets refer to: the file as read (UTF-8; a file that is not, in the charset it
+/// was read in), a JSON-lines record's text field (lossy UTF-8), or a WARC record's HTTP body
+/// (decoded as the page was). Empty when it cannot be read again.
 fn raw_text(an: &Analysis, i: u32, opts: &Options) -> String {
+    use crate::ingest::{html, warc, InputFormat};
     let (file, line) = crate::ingest::record_of(&an.articles[i as usize].path);
+    if InputFormat::of(std::path::Path::new(file)) == Some(InputFormat::Warc) {
+        return line
+            .and_then(|offset| warc::record_text(&an.root.join(file), offset as u64))
+            .unwrap_or_default();
+    }
     let mut bytes = Vec::new();
     let read = crate::ingest::open_input(&an.root.join(file)).and_then(|r| {
         std::io::Read::read_to_end(
@@ -117,6 +124,12 @@ fn raw_text(an: &Analysis, i: u32, opts: &Options) -> String {
     }
     let text = String::from_utf8_lossy(&bytes);
     match line {
+        None if std::str::from_utf8(&bytes).is_err() => {
+            match InputFormat::of(std::path::Path::new(file)) {
+                Some(InputFormat::Html) => html::page_text(&bytes, None).unwrap_or_default(),
+                _ => crate::ingest::decode_unlabelled(&bytes).0,
+            }
+        }
         None => text.into_owned(),
         Some(n) => text
             .lines()

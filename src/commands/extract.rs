@@ -18,7 +18,8 @@ Output (in --out, default ./spinscan-extract):
                    and title removed. <path> is the article's path relative to the folder
                    given (or to a file's own folder) with its extension replaced by .txt:
                    news/a01.txt -> news/a01.txt, news/page.html -> news/page.txt
-  <file>/<N>.txt   for JSON lines: line N of feed.jsonl -> feed/N.txt
+  <file>/<N>.txt   for JSON lines: line N of feed.jsonl -> feed/N.txt; for WARC: the record
+                   at byte offset N of crawl.warc.gz -> crawl.warc/N.txt
                    When two inputs would get the same name (page.txt and page.html), the one
                    that is not .txt keeps its extension: page.html.txt, feed.jsonl/N.txt.
   metadata.csv     one row per article: path,format,title,date,url,author,boilerplate_lines
@@ -185,7 +186,8 @@ fn collect_inputs(paths: &[PathBuf], out: &Path) -> anyhow::Result<Inputs> {
         } else {
             if InputFormat::of(path).is_none() {
                 anyhow::bail!(
-                    "{}: not an article file (expected .txt, .html, .htm, .jsonl or .ndjson)",
+                    "{}: not an article file (expected .txt, .html, .htm, .jsonl, .ndjson or .warc, \
+                     or one of them .gz)",
                     path.display()
                 );
             }
@@ -268,7 +270,7 @@ fn output_name(path: &str, format: &str, keep_ext: bool) -> String {
             None => stem.to_string(),
         }
     };
-    if format == "jsonl" {
+    if format == "jsonl" || format == "warc" {
         if let Some((file, line)) = path.rsplit_once('#') {
             return format!("{}/{line}.txt", strip(file));
         }

@@ -29,8 +29,6 @@ struct Spec {
     space_groups: bool,
     /// Capitalises every noun: a capital letter alone does not make a name.
     capitalised_nouns: bool,
-    /// Declines nouns (German Fall, Russian падеж, Finnish sijamuoto...).
-    cases: bool,
     /// Spends more function words than English on a phrase (articles, prepositions:
     /// Romance languages): verbatim shingles are one word longer.
     wordy: bool,
@@ -131,7 +129,6 @@ const fn spec(
         space_groups: false,
         capitalised_nouns: false,
         wordy: false,
-        cases: false,
         elisions: &[],
         number_words: &[],
         compound_links: None,
@@ -160,7 +157,6 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
         },
         Spec {
             capitalised_nouns: true,
-            cases: true,
             number_words: DE_NUMBERS,
             compound_links: Some(DE_LINKS),
             ..spec("de", "German", A::German, Lang::Deu)
@@ -189,10 +185,7 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             compound_links: Some(NL_LINKS),
             ..spec("nl", "Dutch", A::Dutch, Lang::Nld)
         },
-        space(Spec {
-            cases: true,
-            ..spec("ru", "Russian", A::Russian, Lang::Rus)
-        }),
+        space(spec("ru", "Russian", A::Russian, Lang::Rus)),
         space(Spec {
             compound_links: Some(NORDIC_LINKS),
             ..spec("sv", "Swedish", A::Swedish, Lang::Swe)
@@ -208,35 +201,22 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
         }),
         space(Spec {
             compound_links: Some(&[]),
-            cases: true,
             ..spec("fi", "Finnish", A::Finnish, Lang::Fin)
         }),
-        space(Spec {
-            cases: true,
-            ..spec("hu", "Hungarian", A::Hungarian, Lang::Hun)
-        }),
+        space(spec("hu", "Hungarian", A::Hungarian, Lang::Hun)),
         Spec {
             wordy: true,
-            cases: true,
             ..spec("ro", "Romanian", A::Romanian, Lang::Ron)
         },
-        Spec {
-            cases: true,
-            ..spec("tr", "Turkish", A::Turkish, Lang::Tur)
-        },
-        Spec {
-            cases: true,
-            ..spec("el", "Greek", A::Greek, Lang::Ell)
-        },
+        spec("tr", "Turkish", A::Turkish, Lang::Tur),
+        spec("el", "Greek", A::Greek, Lang::Ell),
         Spec {
             decimal_comma: false,
-            cases: true,
             ..spec("ar", "Arabic", A::Arabic, Lang::Ara)
         },
         Spec {
             background: BackgroundData::None,
             decimal_comma: false,
-            cases: true,
             ..spec("ta", "Tamil", A::Tamil, Lang::Tam)
         },
     ]
@@ -369,14 +349,6 @@ impl Language {
     /// femme"), so that a shared shingle says as much in every language.
     pub fn shingle_words(&self) -> usize {
         super::SHINGLE_WORDS + usize::from(self.spec.wordy)
-    }
-
-    /// Whether sentences are compared word by word on stems rather than spellings: languages
-    /// that decline nouns (cases, attached articles), where one noun takes several spellings
-    /// in a text and a rewrite moves it to another case. (Tried on French and Spanish too:
-    /// independent reports then share as much wording as rewrites.)
-    pub fn compares_stems(&self) -> bool {
-        self.spec.cases
     }
 
     /// Whether a capital letter alone marks a name (not in German, where nouns have one).

@@ -267,6 +267,7 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 let word_hash = tagged_hash(TAG_WORD, &lower);
                 stream.push(word_hash);
                 narration.push((!inside_quote).then_some(word_hash));
+                s.words.push((word_hash >> 48) as u16);
                 let sentence_at = f.sentences.len() as u32;
                 let number = |h: Term| Anchor {
                     anchor: h,
@@ -315,17 +316,6 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 } else {
                     Parts::default()
                 };
-                // Sentence words compare two wordings; in inflected languages a word's stem
-                // ("Unterlagen", "Unterlagen" in two cases) is what a rewrite keeps.
-                let edit_word = match terms.terms() {
-                    [first, ..] if lang.compares_stems() => terms
-                        .terms()
-                        .iter()
-                        .fold(u32::from(*first >> 16), |x, t| x ^ (t >> 16))
-                        as u16,
-                    _ => (word_hash >> 48) as u16,
-                };
-                s.words.push(edit_word);
                 for &h in terms.terms() {
                     s.terms.push(h);
                     let c = term_counts.entry(h).or_insert(0);

@@ -34,12 +34,32 @@ pub struct Page {
 /// Parses one HTML page. `lines` holds every text block of the page in document order;
 /// `outside_body[i]` is true for blocks the main-text extractor left out.
 pub fn parse_html(path: String, bytes: &[u8]) -> Result<Article, String> {
-    parse_page(path, bytes).map(|p| p.article)
+    page(path, bytes, None).map(|p| p.article)
+}
+
+/// [`parse_html`] for a page whose charset its transport declared (the `charset` of an HTTP
+/// Content-Type, as a WARC response keeps it): that charset wins over a `<meta charset>`, as in
+/// a browser; a byte-order mark still wins over both.
+pub fn parse_html_declared(
+    path: String,
+    bytes: &[u8],
+    charset: Option<&str>,
+) -> Result<Article, String> {
+    page(path, bytes, charset).map(|p| p.article)
 }
 
 /// [`parse_html`], keeping the extractor's own output as well.
 pub fn parse_page(path: String, bytes: &[u8]) -> Result<Page, String> {
-    let (text, decoded) = decode(bytes)?;
+    page(path, bytes, None)
+}
+
+/// The text of a page as [`parse_html_declared`] decodes it (for finding sentences in it again).
+pub fn page_text(bytes: &[u8], charset: Option<&str>) -> Result<String, String> {
+    decode(bytes, charset).map(|(text, _)| text)
+}
+
+fn page(path: String, bytes: &[u8], charset: Option<&str>) -> Result<Page, String> {
+    let (text, decoded) = decode(bytes, charset)?;
     if text.trim().is_empty() {
         return Err("empty file; skipped".into());
     }
@@ -68,7 +88,10 @@ pub fn parse_page(path: String, bytes: &[u8]) -> Result<Page, String> {
             format: "html",
             outside_body: outside,
             invalid_utf8: decoded == Decoded::Replaced,
-            legacy_charset: decoded == Decoded::Legacy,
+            legacy_charset: match decoded {
+                Decoded::Detected(enc) => Some(enc.name()),
+                _ => None,
+            },
             bytes: bytes.len() as u64,
         },
         main_text,
@@ -99,9 +122,6 @@ static META_CHARSET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-/// Decodes the page: a byte-order mark first, then a `<meta charset>` (or `http-equiv`
-/// content type) in the first 4 KiB, else UTF-8. Returns the text and whether bytes had to be
-/// replaced.
 impl Decoded {
     fn from_errors(had_errors: bool) -> Decoded {
         if had_errors {
@@ -112,7 +132,22 @@ impl Decoded {
     }
 }
 
-fn decode(bytes: &[u8]) -> Result<(String, Decoded), String> {
+/// Where a page's `<meta charset>` may be: its head, however long (inline scripts and styles
+/// can push the declaration past the first kilobytes), else the whole page.
+fn head_of(bytes: &[u8]) -> &[u8] {
+    static HEAD_END: LazyLock<regex::bytes::Regex> =
+        LazyLock::new(|| regex::bytes::Regex::new(r"(?i)</head\b|<body\b").expect("valid regex"));
+    match HEAD_END.find(bytes) {
+        Some(m) => &bytes[..m.start()],
+        None => bytes,
+    }
+}
+
+/// Decodes the page: a byte-order mark first, then the charset its transport declared
+/// (`transport`, the HTTP Content-Type's), then a `<meta charset>` (or `http-equiv` content
+/// type) in the page's head, else UTF-8, else the charset detected from the bytes (see
+/// [`super::decode_unlabelled`]). Returns the text and how it was read.
+fn decode(bytes: &[u8], transport: Option<&str>) -> Result<(String, Decoded), String> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Ok((text.into_owned(), Decoded::from_errors(had_errors)));
@@ -120,10 +155,17 @@ fn decode(bytes: &[u8]) -> Result<(String, Decoded), String> {
     if bytes.iter().take(8192).any(|&b| b == 0) {
         return Err("binary file (NUL bytes), not a web page; skipped".into());
     }
-    let head = &bytes[..bytes.len().min(4096)];
-    let declared = META_CHARSET
-        .captures(head)
-        .and_then(|c| encoding_rs::Encoding::for_label(&c[1]))
+    let first = &bytes[..bytes.len().min(4096)];
+    let meta = |head: &[u8]| {
+        META_CHARSET
+            .captures(head)
+            .and_then(|c| encoding_rs::Encoding::for_label(&c[1]))
+    };
+    let declared =
+        match transport.and_then(|t| encoding_rs::Encoding::for_label(t.trim().as_bytes())) {
+            Some(enc) => Some(enc),
+            None => meta(first).or_else(|| meta(head_of(bytes))),
+        }
         .filter(|e| *e != encoding_rs::UTF_8);
     // A page declaring UTF-16 in ASCII is lying: it would not be readable as ASCII.
     if let Some(enc) =
@@ -133,7 +175,7 @@ fn decode(bytes: &[u8]) -> Result<(String, Decoded), String> {
         return Ok((text.into_owned(), Decoded::from_errors(had_errors)));
     }
     Ok(match super::decode_unlabelled(bytes) {
-        (text, super::Charset::Windows1252) => (text, Decoded::Legacy),
+        (text, super::Charset::Detected(enc)) => (text, Decoded::Detected(enc)),
         (text, super::Charset::Replaced) => (text, Decoded::Replaced),
         (text, super::Charset::Utf8) => (text, Decoded::Clean),
     })
@@ -146,8 +188,8 @@ enum Decoded {
     Clean,
     /// Declared or UTF-8, with bad bytes replaced.
     Replaced,
-    /// Nothing declared and not UTF-8: read as Windows-1252.
-    Legacy,
+    /// Nothing declared and not UTF-8: read in the charset detected.
+    Detected(&'static encoding_rs::Encoding),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -903,10 +945,12 @@ mod tests {
         let undeclared =
             b"<html><body><p>Caf\xe9 opens on the harbour front today.</p></body></html>";
         let a = parse_html("b.html".into(), undeclared).expect("parses");
-        assert!(
-            a.legacy_charset && !a.invalid_utf8,
-            "no charset, not UTF-8: Windows-1252"
+        assert_eq!(
+            a.legacy_charset,
+            Some("windows-1252"),
+            "no charset, not UTF-8: Windows-1252 detected"
         );
+        assert!(!a.invalid_utf8);
         assert!(a.lines[0].contains("Caf\u{e9}"), "{:?}", a.lines);
 
         let bad = "<html><body><p>Caf\u{e9} opens on the harbour front today.</p>".as_bytes();
@@ -931,6 +975,51 @@ mod tests {
         }
         let a = parse_html("w.html".into(), &utf16).expect("parses");
         assert_eq!(a.lines[0], "Wide text of the page.");
+    }
+
+    #[test]
+    fn undeclared_charsets_are_detected_and_late_or_transport_declarations_honoured() {
+        use super::super::charset_tests::{POLISH, RUSSIAN};
+        let page = |head: &str, text: &str, enc: &'static encoding_rs::Encoding| {
+            let body: String = text.lines().map(|l| format!("<p>{l}</p>")).collect();
+            let html = format!("<html><head>{head}</head><body>{body}</body></html>");
+            enc.encode(&html).0.into_owned()
+        };
+        let lines = |text: &str| text.lines().map(String::from).collect::<Vec<_>>();
+
+        let cyrillic = page("<title>x</title>", RUSSIAN, encoding_rs::WINDOWS_1251);
+        let a = parse_html("r.html".into(), &cyrillic).expect("parses");
+        assert_eq!(a.legacy_charset, Some("windows-1251"));
+        assert_eq!(a.lines, lines(RUSSIAN));
+
+        // A declaration after 5 KiB of inline style is still the page's own: no guess.
+        let style = format!("<style>{}</style>", "p { margin: 0 }\n".repeat(320));
+        let late = page(
+            &format!("{style}<meta charset=\"iso-8859-2\">"),
+            POLISH,
+            encoding_rs::ISO_8859_2,
+        );
+        assert!(late.len() > 5000);
+        let a = parse_html("p.html".into(), &late).expect("parses");
+        assert_eq!(a.legacy_charset, None, "declared, not detected");
+        assert_eq!(a.lines, lines(POLISH));
+
+        // The HTTP header's charset wins over a wrong meta.
+        let lying = page(
+            "<meta charset=\"iso-8859-2\">",
+            RUSSIAN,
+            encoding_rs::WINDOWS_1251,
+        );
+        let a = parse_html_declared("w.html".into(), &lying, Some("Windows-1251")).expect("parses");
+        assert_eq!(a.lines, lines(RUSSIAN));
+        assert_eq!(a.legacy_charset, None);
+        assert_eq!(
+            page_text(&lying, Some("windows-1251"))
+                .ok()
+                .as_deref()
+                .map(|t| t.contains("Светлогорска")),
+            Some(true)
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use regex::Regex;
 
 pub mod html;
 pub mod jsonl;
+pub mod warc;
 
 /// Field names of JSON-lines input (`--text-field` and friends).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,11 +47,13 @@ pub enum InputFormat {
     Text,
     Html,
     JsonLines,
+    /// A web crawl (`.warc`, `.warc.gz`): one article per HTML response record.
+    Warc,
 }
 
 impl InputFormat {
     /// The format of a file by its extension; a `.gz` file by the extension before it
-    /// (`feed.jsonl.gz`, `page.html.gz`), read through gzip.
+    /// (`feed.jsonl.gz`, `page.html.gz`, `crawl.warc.gz`), read through gzip.
     pub fn of(path: &Path) -> Option<InputFormat> {
         let inner;
         let path = if is_gzip(path) {
@@ -64,6 +67,7 @@ impl InputFormat {
             "txt" => Some(InputFormat::Text),
             "html" | "htm" => Some(InputFormat::Html),
             "jsonl" | "ndjson" => Some(InputFormat::JsonLines),
+            "warc" => Some(InputFormat::Warc),
             _ => None,
         }
     }
@@ -102,7 +106,7 @@ pub struct Article {
     /// been removed from its line (the date is in `meta.date`).
     pub lines: Vec<String>,
     pub meta: Metadata,
-    /// The input format: `txt`, `html` or `jsonl`.
+    /// The input format: `txt`, `html`, `jsonl` or `warc`.
     pub format: &'static str,
     /// For formats whose parser knows the page layout (HTML): `true` for lines the main-text
     /// extractor left out of the article body. Empty when the format has no such knowledge.
@@ -110,9 +114,9 @@ pub struct Article {
     pub outside_body: Vec<bool>,
     /// The file was not valid UTF-8; bad bytes were replaced with U+FFFD.
     pub invalid_utf8: bool,
-    /// The file was not UTF-8 but a single-byte legacy charset, read as Windows-1252
-    /// (see [`decode_unlabelled`]).
-    pub legacy_charset: bool,
+    /// The file was not UTF-8 and declared no charset: the charset it was read in, as detected
+    /// (an encoding_rs name such as `windows-1251`, see [`decode_unlabelled`]).
+    pub legacy_charset: Option<&'static str>,
     pub bytes: u64,
 }
 
@@ -130,7 +134,7 @@ impl Article {
         e.u32(FORMATS.iter().position(|&f| f == self.format).unwrap_or(0) as u32);
         e.u32s(self.outside_body.iter().map(|&b| u32::from(b)));
         e.u32(u32::from(self.invalid_utf8));
-        e.u32(u32::from(self.legacy_charset));
+        encode_charset(e, self.legacy_charset);
         e.u32s([(self.bytes >> 32) as u32, self.bytes as u32]);
     }
 
@@ -149,7 +153,7 @@ impl Article {
             .unwrap_or(FORMATS[0]);
         let outside_body = d.u32s()?.into_iter().map(|b| b != 0).collect();
         let invalid_utf8 = d.u32()? != 0;
-        let legacy_charset = d.u32()? != 0;
+        let legacy_charset = decode_charset(&mut d)?;
         let bytes = match d.u32s()?[..] {
             [hi, lo] => u64::from(hi) << 32 | u64::from(lo),
             _ => 0,
@@ -196,7 +200,7 @@ impl Metadata {
 }
 
 /// Input format names, as [`Article::format`] holds them.
-const FORMATS: [&str; 3] = ["txt", "html", "jsonl"];
+const FORMATS: [&str; 4] = ["txt", "html", "jsonl", "warc"];
 
 /// Metadata found in the text itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -342,8 +346,10 @@ pub fn folder_of(file: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// An article path as the reports write it, split into its file and, for a JSON-lines
-/// record (`FILE#LINE`), its line.
+/// An article path as the reports write it, split into its file and, for a record of a
+/// JSON-lines or WARC file (`FILE#N`), its number: the line of a JSON-lines file, the byte
+/// offset of a WARC record (its gzip member's in a `.warc.gz`). [`InputFormat::of`] the file
+/// tells which.
 pub fn record_of(path: &str) -> (&str, Option<usize>) {
     match path.rsplit_once('#') {
         Some((file, line)) => match line.parse::<usize>() {
@@ -351,6 +357,16 @@ pub fn record_of(path: &str) -> (&str, Option<usize>) {
             Err(_) => (path, None),
         },
         None => (path, None),
+    }
+}
+
+/// What [`read_file`] is given (joined to the root) to read an article again: its file, or for
+/// a WARC record the record's own path (`FILE#OFFSET`: the one record is read, by seeking to
+/// it). A JSON-lines record's file is read whole.
+pub fn reread_path(path: &str) -> &str {
+    match record_of(path) {
+        (file, Some(_)) if InputFormat::of(Path::new(file)) == Some(InputFormat::Warc) => path,
+        (file, _) => file,
     }
 }
 
@@ -364,11 +380,23 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// Reads one input file: one article (`.txt`, `.html`) or many (`.jsonl`, one per line). A
-/// JSON-lines file is read as a stream, line by line, so it may be larger than memory allows
-/// for a single article; a bad line becomes a problem naming its line number.
+/// Reads one input file: one article (`.txt`, `.html`) or many (`.jsonl`, one per line;
+/// `.warc`, one per HTML response). JSON-lines and WARC files are read as streams, record by
+/// record, so they may be larger than memory allows for a single article; a bad record becomes
+/// a problem naming its line number or offset. `file` may also name one WARC record
+/// (`crawl.warc.gz#OFFSET`, see [`reread_path`]): that record alone is read.
 pub fn read_file(root: &Path, file: &Path, fields: &JsonFields) -> (Vec<Article>, Vec<Problem>) {
+    if InputFormat::of(file).is_none() {
+        if let Some((warc_file, offset)) = warc::record_path(file) {
+            let path = relative_path(root, &warc_file);
+            return match warc::read_warc_record(&path, &warc_file, offset) {
+                Ok(a) => (vec![a], Vec::new()),
+                Err(p) => (Vec::new(), vec![p]),
+            };
+        }
+    }
     match InputFormat::of(file) {
+        Some(InputFormat::Warc) => warc::read_warc(&relative_path(root, file), file),
         Some(InputFormat::JsonLines) => {
             let path = relative_path(root, file);
             match open_input(file) {
@@ -449,7 +477,10 @@ pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
         format: "txt",
         outside_body: Vec::new(),
         invalid_utf8: charset == Charset::Replaced,
-        legacy_charset: charset == Charset::Windows1252,
+        legacy_charset: match charset {
+            Charset::Detected(enc) => Some(enc.name()),
+            _ => None,
+        },
         bytes: bytes.len() as u64,
     })
 }
@@ -458,34 +489,79 @@ pub fn parse_article(path: String, bytes: &[u8]) -> Result<Article, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Charset {
     Utf8,
-    /// Not UTF-8 and no multi-byte UTF-8 sequence anywhere: a Latin-1 or Windows-1252 page
-    /// (the accents of which UTF-8 cannot read), read as Windows-1252.
-    Windows1252,
+    /// Not UTF-8, nor mostly UTF-8: a page in a legacy charset (Latin-1 and Windows-1252,
+    /// Windows-1251 and KOI8 Cyrillic, ISO-8859-2 Central European, Shift_JIS, GBK, ...), read
+    /// in the one the `chardetng` detector (Firefox's) finds.
+    Detected(&'static encoding_rs::Encoding),
     /// UTF-8 with some bad bytes, replaced with U+FFFD.
     Replaced,
 }
 
-/// Text of bytes whose charset nothing declares: UTF-8 when they are; a page in which no
-/// multi-byte UTF-8 sequence occurs at all is a single-byte legacy page and is read as
-/// Windows-1252 (a superset of Latin-1's printable characters); otherwise the bad bytes of
-/// what is mostly UTF-8 are replaced.
+/// Text of bytes whose charset nothing declares: UTF-8 when they are; the bad bytes replaced
+/// when they are mostly UTF-8 (at least as many UTF-8 characters beyond ASCII as bad
+/// stretches: a UTF-8 page with stray bytes); otherwise the charset is detected from the bytes
+/// (`chardetng`, which knows the legacy charsets of the web and their languages) and they are
+/// read in it.
 pub fn decode_unlabelled(bytes: &[u8]) -> (String, Charset) {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return (s.to_string(), Charset::Utf8);
     }
-    let utf8_sequences = bytes
-        .utf8_chunks()
-        .map(|c| c.valid().chars().filter(|ch| !ch.is_ascii()).count())
-        .sum::<usize>();
-    if utf8_sequences == 0 {
-        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-        (text.into_owned(), Charset::Windows1252)
-    } else {
-        (
+    let (mut utf8_chars, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        utf8_chars += chunk.valid().chars().filter(|ch| !ch.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    if utf8_chars > 0 && utf8_chars >= bad {
+        return (
             String::from_utf8_lossy(bytes).into_owned(),
             Charset::Replaced,
-        )
+        );
     }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    (text.into_owned(), Charset::Detected(enc))
+}
+
+/// A detected charset's name as the reports write it: encoding_rs's (the WHATWG name), with
+/// Microsoft's code pages written as Microsoft writes them (`Windows-1251`).
+pub fn charset_label(name: &str) -> String {
+    match name.strip_prefix("windows-") {
+        Some(page) => format!("Windows-{page}"),
+        None => name.to_string(),
+    }
+}
+
+/// The `articles.csv` note for an article read in a detected charset: `read as Windows-1251`.
+pub fn read_as_note(name: &str) -> String {
+    format!("read as {}", charset_label(name))
+}
+
+/// Writes a detected charset into a blob: 0 none, 1 Windows-1252 (so blobs from when that was
+/// the only charset read this way, a flag, still read), else 2 and the name.
+pub fn encode_charset(e: &mut Encoder, charset: Option<&'static str>) {
+    match charset {
+        None => e.u32(0),
+        Some(name) if name == encoding_rs::WINDOWS_1252.name() => e.u32(1),
+        Some(name) => {
+            e.u32(2);
+            e.str(name);
+        }
+    }
+}
+
+/// Reads what [`encode_charset`] wrote. A name encoding_rs does not know reads as Windows-1252.
+pub fn decode_charset(d: &mut Decoder) -> std::io::Result<Option<&'static str>> {
+    Ok(match d.u32()? {
+        0 => None,
+        1 => Some(encoding_rs::WINDOWS_1252.name()),
+        _ => {
+            let name = d.string()?;
+            let enc = encoding_rs::Encoding::for_label(name.as_bytes());
+            Some(enc.unwrap_or(encoding_rs::WINDOWS_1252).name())
+        }
+    })
 }
 
 fn looks_binary(bytes: &[u8]) -> bool {
@@ -694,7 +770,8 @@ mod tests {
             b"Caf\xe9 opens on the harbour \x96 at last.\n",
         )
         .expect("parses");
-        assert!(a.legacy_charset && !a.invalid_utf8);
+        assert_eq!(a.legacy_charset, Some("windows-1252"));
+        assert!(!a.invalid_utf8);
         assert_eq!(
             a.lines[0],
             "Caf\u{e9} opens on the harbour \u{2013} at last."
@@ -702,7 +779,7 @@ mod tests {
         let mut mixed = "Caf\u{e9} \u{201c}open\u{201d} today.".as_bytes().to_vec();
         mixed.extend_from_slice(b" \xff\n");
         let b = parse_article("mixed.txt".into(), &mixed).expect("parses");
-        assert!(b.invalid_utf8 && !b.legacy_charset);
+        assert!(b.invalid_utf8 && b.legacy_charset.is_none());
         assert!(
             b.lines[0].starts_with("Caf\u{e9} \u{201c}open\u{201d}"),
             "{:?}",
@@ -734,5 +811,74 @@ mod tests {
         .collect();
         assert_eq!(title_line(&lines, |i| i == 0), Some(1));
         assert_eq!(title_line(&lines[3..], |_| false), None);
+    }
+}
+
+#[cfg(test)]
+mod charset_tests {
+    use super::*;
+
+    /// Team-written: a short Russian news item.
+    pub(crate) const RUSSIAN: &str = "Городской совет Светлогорска в четверг одобрил план ремонта набережной.\nРаботы начнутся весной и продлятся около двух лет, сообщили в мэрии.\nЖители давно жаловались на разбитые плиты и тёмные фонари вдоль моря.";
+    /// Team-written: a short Polish news item.
+    pub(crate) const POLISH: &str = "Rada miasta w Gdańsku zatwierdziła w czwartek plan remontu nabrzeża.\nPrace rozpoczną się wiosną i potrwają około dwóch lat, a świąteczny jarmark przeniesie się na Targ Węglowy.\nMieszkańcy od dawna skarżyli się na połamane płyty i ciemne latarnie wzdłuż morza.";
+
+    fn encoded(text: &str, enc: &'static encoding_rs::Encoding) -> Vec<u8> {
+        let (bytes, _, unmappable) = enc.encode(text);
+        assert!(!unmappable, "{} holds the text", enc.name());
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn cyrillic_and_central_european_texts_are_detected() {
+        for (text, enc) in [
+            (RUSSIAN, encoding_rs::WINDOWS_1251),
+            (POLISH, encoding_rs::ISO_8859_2),
+        ] {
+            let bytes = encoded(text, enc);
+            let a = parse_article("x.txt".into(), &bytes).expect("parses");
+            assert_eq!(a.legacy_charset, Some(enc.name()), "{text}");
+            assert!(!a.invalid_utf8);
+            assert_eq!(a.lines.join("\n"), text);
+            // The charset survives the article's blob.
+            let mut e = Encoder::default();
+            a.encode(&mut e);
+            assert_eq!(
+                Article::decode(&e.bytes).expect("decodes").legacy_charset,
+                Some(enc.name())
+            );
+        }
+        assert_eq!(read_as_note("windows-1251"), "read as Windows-1251");
+        assert_eq!(read_as_note("ISO-8859-2"), "read as ISO-8859-2");
+    }
+
+    #[test]
+    fn a_few_utf8_letters_among_many_bad_bytes_are_not_utf8() {
+        // Latin-1 in which one pair of accents happens to be a UTF-8 sequence ("Ã©").
+        let text =
+            "Caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e \u{e0} la fa\u{e7}on de Na\u{ef}ma, Ã© fin.";
+        let bytes = encoded(text, encoding_rs::WINDOWS_1252);
+        let (read, how) = decode_unlabelled(&bytes);
+        assert_eq!(how, Charset::Detected(encoding_rs::WINDOWS_1252));
+        assert_eq!(read, text);
+    }
+
+    #[test]
+    fn charsets_in_blobs_read_back_and_old_flags_are_windows_1252() {
+        for c in [None, Some("windows-1252"), Some("KOI8-U")] {
+            let mut e = Encoder::default();
+            encode_charset(&mut e, c);
+            assert_eq!(
+                decode_charset(&mut Decoder::new(&e.bytes)).expect("reads"),
+                c
+            );
+        }
+        // Blobs written when the field was a flag: 1 was Windows-1252.
+        let mut e = Encoder::default();
+        e.u32(1);
+        assert_eq!(
+            decode_charset(&mut Decoder::new(&e.bytes)).expect("reads"),
+            Some("windows-1252")
+        );
     }
 }
