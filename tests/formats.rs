@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 mod common;
-use common::{s, spinscan, Csv};
+use common::{s, spinscan, spinscan_with_stdin, Csv};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -539,24 +539,9 @@ fn scan_takes_a_single_json_lines_file_and_refuses_other_files() {
 
 #[test]
 fn json_lines_on_standard_input() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let out = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(["scan", "-", "--out", s(out.path()), "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
     let feed = fs::read(fixture("jsonl").join("articles.jsonl")).expect("read");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&feed)
-        .expect("write");
-    let o = child.wait_with_output().expect("wait");
+    let o = spinscan_with_stdin(&["scan", "-", "--out", s(out.path()), "--quiet"], &feed);
     assert_eq!(o.status.code(), Some(1), "copies found; {}", stderr(&o));
     let pairs = Csv::read(&out.path().join("pairs.csv"));
     assert_eq!(
@@ -637,25 +622,13 @@ fn scan_takes_files_and_folders_together() {
 
 #[test]
 fn extract_reads_json_lines_on_standard_input() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let out = tempfile::tempdir().expect("temp dir");
     let page = fixture("html").join("gazette-sea-wall.html");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_spinscan"))
-        .args(["extract", "-", s(&page), "--out", s(out.path()), "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
     let feed = fs::read(fixture("jsonl").join("articles.jsonl")).expect("read");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&feed)
-        .expect("write");
-    let o = child.wait_with_output().expect("wait");
+    let o = spinscan_with_stdin(
+        &["extract", "-", s(&page), "--out", s(out.path()), "--quiet"],
+        &feed,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let meta = Csv::read(&out.path().join("metadata.csv"));
     meta.row("path", "stdin.jsonl#1");

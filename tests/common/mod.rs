@@ -13,6 +13,24 @@ pub fn spinscan(args: &[&str]) -> Output {
         .expect("spinscan runs")
 }
 
+/// Runs the built `spinscan` binary with `args`, `input` on its standard input.
+pub fn spinscan_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spinscan"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spinscan starts");
+    // Dropped after the write, so the child sees the end of its input.
+    let written = child.stdin.take().expect("stdin").write_all(input);
+    let out = child.wait_with_output().expect("spinscan runs");
+    written.expect("standard input written");
+    out
+}
+
 /// A path as `&str` (test paths are UTF-8).
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
