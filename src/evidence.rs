@@ -32,8 +32,8 @@ pub struct PairEvidence {
 
 /// Scores and aligns two cleaned articles.
 pub fn pair(a: &Cleaned, b: &Cleaned, params: &Params, lang: &LanguageChoice) -> PairEvidence {
-    let fa = pipeline::extract_body(&a.body, lang);
-    let fb = pipeline::extract_body(&b.body, lang);
+    let fa = pipeline::extract_body(&a.body, &language_of(a, lang));
+    let fb = pipeline::extract_body(&b.body, &language_of(b, lang));
     let weights = Weights::from_articles([&fa, &fb]);
     let (pa, pb) = (Prepared::new(&fa, &weights), Prepared::new(&fb, &weights));
     let s = score::score_pair(0, 1, &pa, &pb, params);
@@ -111,11 +111,21 @@ pub fn reread(an: &Analysis, articles: &BTreeSet<u32>, opts: &Options) -> HashMa
     let index = an.index_by_path();
     cleaned
         .into_iter()
-        .filter_map(|c| {
+        .filter_map(|mut c| {
             let i = *index.get(c.article.path.as_str())?;
+            c.article.lang = an.articles[i as usize].lang;
             articles.contains(&i).then_some((i, c))
         })
         .collect()
+}
+
+/// The language an article was scanned in, when a scan read it (no second detection, the same
+/// language as the scan), else as `lang` chooses.
+fn language_of(c: &Cleaned, lang: &LanguageChoice) -> LanguageChoice {
+    match crate::features::Language::by_code(c.article.lang) {
+        Ok(l) if !c.article.lang.is_empty() => LanguageChoice::Fixed(l),
+        _ => *lang,
+    }
 }
 
 /// The verdict as one line: relation, copy or not, probability (and the threshold, if given).

@@ -95,7 +95,8 @@ pub struct Analysed {
     pub invalid_utf8: bool,
     /// Not UTF-8 and no charset declared: the charset detected and read (`windows-1251`).
     pub legacy_charset: Option<&'static str>,
-    /// The language the article was read in (ISO 639-1 code, see [`Language`]).
+    /// The language the article was read in (ISO 639-1 code, see [`Language`]); empty until
+    /// its features are extracted.
     pub lang: &'static str,
     pub words: u32,
     pub boilerplate: Vec<BoilerplateLine>,
@@ -886,7 +887,7 @@ fn clean_article(mut a: Article, labels: &[Option<Kind>]) -> Cleaned {
             meta: a.meta,
             invalid_utf8: a.invalid_utf8,
             legacy_charset: a.legacy_charset,
-            lang: "en",
+            lang: "",
             words: 0,
             boilerplate,
             marks,
