@@ -94,7 +94,7 @@ impl JsonFieldArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Folders of articles (.txt, .html/.htm, .jsonl/.ndjson, .warc files, any of them .gz,
+    /// Folders of articles (.txt, .html/.htm, .jsonl/.ndjson, .warc files, any of them .gz or .zst,
     /// searched recursively) and article files (a JSON-lines or WARC crawl, say), in any mix;
     /// or - alone for JSON lines on standard input. With --state: one folder.
     #[arg(required = true, value_name = "PATH")]

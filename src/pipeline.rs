@@ -541,7 +541,7 @@ fn input_files(input: &Path) -> anyhow::Result<(PathBuf, ingest::Discovery)> {
     if ingest::InputFormat::of(input).is_none() {
         anyhow::bail!(
             "{}: not a folder or an article file (.txt, .html, .htm, .jsonl, .ndjson, .warc, \
-             or one of them .gz)",
+             or one of them .gz or .zst)",
             input.display()
         );
     }

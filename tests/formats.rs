@@ -636,3 +636,47 @@ fn extract_reads_json_lines_on_standard_input() {
     let body = fs::read_to_string(out.path().join("stdin/1.txt")).expect("line 1 extracted");
     assert!(!body.trim().is_empty());
 }
+
+#[test]
+fn zstd_inputs_are_read_as_their_inner_format_frame_after_frame() {
+    use ruzstd::encoding::{compress_to_vec, CompressionLevel};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/articles");
+    std::fs::copy(sample.join("a07.txt"), dir.path().join("a07.txt")).expect("copy");
+    let zst = |bytes: &[u8]| compress_to_vec(bytes, CompressionLevel::Fastest);
+    std::fs::write(
+        dir.path().join("a03.txt.zst"),
+        zst(&std::fs::read(sample.join("a03.txt")).expect("read")),
+    )
+    .expect("write");
+    // A feed compressed line by line: one frame per record, as record-by-record tools write.
+    let feed = std::fs::read_to_string(fixture("jsonl").join("articles.jsonl")).expect("read");
+    let frames: Vec<u8> = feed
+        .split_inclusive('\n')
+        .flat_map(|line| zst(line.as_bytes()))
+        .collect();
+    std::fs::write(dir.path().join("feed.jsonl.zst"), &frames).expect("write");
+    std::fs::write(
+        dir.path().join("broken.txt.zst"),
+        &frames[..frames.len() / 3],
+    )
+    .expect("write");
+
+    let (o, out) = scan(dir.path(), &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "copies found; {err}");
+    let pairs = Csv::read(&out.path().join("pairs.csv"));
+    assert_eq!(
+        copy_pair(&pairs, "a03.txt.zst", "a07.txt")["relation"],
+        "verbatim_copy"
+    );
+    assert_eq!(
+        copy_pair(&pairs, "feed.jsonl.zst#1", "feed.jsonl.zst#2")["relation"],
+        "verbatim_copy"
+    );
+    let broken: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("broken.txt.zst"))
+        .collect();
+    assert_eq!(broken.len(), 1, "one line names the broken file: {err}");
+}

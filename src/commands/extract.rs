@@ -187,7 +187,7 @@ fn collect_inputs(paths: &[PathBuf], out: &Path) -> anyhow::Result<Inputs> {
             if InputFormat::of(path).is_none() {
                 anyhow::bail!(
                     "{}: not an article file (expected .txt, .html, .htm, .jsonl, .ndjson or .warc, \
-                     or one of them .gz)",
+                     or one of them .gz or .zst)",
                     path.display()
                 );
             }

@@ -52,11 +52,12 @@ pub enum InputFormat {
 }
 
 impl InputFormat {
-    /// The format of a file by its extension; a `.gz` file by the extension before it
-    /// (`feed.jsonl.gz`, `page.html.gz`, `crawl.warc.gz`), read through gzip.
+    /// The format of a file by its extension; a `.gz` or `.zst` file by the extension before
+    /// it (`feed.jsonl.gz`, `page.html.zst`, `crawl.warc.gz`), read through the decompressor.
     pub fn of(path: &Path) -> Option<InputFormat> {
+        let outer = path;
         let inner;
-        let path = if is_gzip(path) {
+        let path = if is_gzip(path) || is_zstd(path) {
             inner = path.with_extension("");
             inner.as_path()
         } else {
@@ -67,7 +68,8 @@ impl InputFormat {
             "txt" => Some(InputFormat::Text),
             "html" | "htm" => Some(InputFormat::Html),
             "jsonl" | "ndjson" => Some(InputFormat::JsonLines),
-            "warc" => Some(InputFormat::Warc),
+            // A WARC is read gzip member by member (offsets name records); not through zstd.
+            "warc" if !is_zstd(outer) => Some(InputFormat::Warc),
             _ => None,
         }
     }
@@ -81,16 +83,65 @@ pub fn is_gzip(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
-/// Opens an input file, decompressing it on the fly when it is gzip.
+/// A Zstandard-compressed input (`.zst`), read as a stream (every frame).
+pub fn is_zstd(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("zst"))
+}
+
+/// Opens an input file, decompressing it on the fly when it is gzip or Zstandard.
 pub fn open_input(file: &Path) -> std::io::Result<Box<dyn Read + Send>> {
     let f = fs::File::open(file)?;
     Ok(if is_gzip(file) {
         Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
             f,
         )))
+    } else if is_zstd(file) {
+        Box::new(ZstdFrames::new(std::io::BufReader::new(f)))
     } else {
         Box::new(f)
     })
+}
+
+/// Reads every frame of a Zstandard stream, one after another (`zstd` writes one frame per
+/// file, tools that compress record by record write many); the pure-Rust `ruzstd` decoder
+/// reads one frame at a time.
+struct ZstdFrames<R: std::io::BufRead> {
+    frame: Option<ruzstd::decoding::StreamingDecoder<R, ruzstd::decoding::FrameDecoder>>,
+    rest: Option<R>,
+}
+
+impl<R: std::io::BufRead> ZstdFrames<R> {
+    fn new(source: R) -> ZstdFrames<R> {
+        ZstdFrames {
+            frame: None,
+            rest: Some(source),
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(frame) = &mut self.frame {
+                let n = frame.read(buf)?;
+                if n > 0 || buf.is_empty() {
+                    return Ok(n);
+                }
+                self.rest = self.frame.take().map(|f| f.into_inner());
+            }
+            let Some(mut source) = self.rest.take() else {
+                return Ok(0);
+            };
+            if source.fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            let frame = ruzstd::decoding::StreamingDecoder::new(source)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            self.frame = Some(frame);
+        }
+    }
 }
 
 /// Files larger than this are reported and skipped: no news article is this long, and reading
