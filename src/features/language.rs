@@ -39,6 +39,8 @@ struct Spec {
     /// Writes compounds as one word ("Flugzeugkollision"), and the linking letters between
     /// their parts; `None` for a language that does not.
     compound_links: Option<&'static [&'static str]>,
+    /// Month and weekday names, which a translation keeps as dates.
+    calendar: &'static [&'static str],
 }
 
 static EN_NUMBERS: &[(&str, &str)] = &[
@@ -105,6 +107,155 @@ static ES_NUMBERS: &[(&str, &str)] = &[
     ("cien", "100"),
     ("mil", "1000"),
 ];
+/// Month names (January first) then weekday names (Monday first), 19 in all; `-` where a
+/// name is also a common word ("may") or a language names weekdays by number.
+static EN_CALENDAR: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "-",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+static DE_CALENDAR: &[&str] = &[
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+];
+static FR_CALENDAR: &[&str] = &[
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+];
+static ES_CALENDAR: &[&str] = &[
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+];
+static PT_CALENDAR: &[&str] = &[
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "-",
+    "-",
+    "-",
+    "-",
+    "-",
+    "sábado",
+    "domingo",
+];
+static IT_CALENDAR: &[&str] = &[
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+];
+static NL_CALENDAR: &[&str] = &[
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+];
 static FR_ELISIONS: &[&str] = &[
     "l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'",
     "quoiqu'",
@@ -132,6 +283,7 @@ const fn spec(
         elisions: &[],
         number_words: &[],
         compound_links: None,
+        calendar: &[],
     }
 }
 
@@ -153,11 +305,13 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             background: BackgroundData::English,
             decimal_comma: false,
             number_words: EN_NUMBERS,
+            calendar: EN_CALENDAR,
             ..spec("en", "English", A::English, Lang::Eng)
         },
         Spec {
             capitalised_nouns: true,
             number_words: DE_NUMBERS,
+            calendar: DE_CALENDAR,
             compound_links: Some(DE_LINKS),
             ..spec("de", "German", A::German, Lang::Deu)
         },
@@ -165,24 +319,29 @@ static LANGUAGES: LazyLock<Vec<Spec>> = LazyLock::new(|| {
             wordy: true,
             elisions: FR_ELISIONS,
             number_words: FR_NUMBERS,
+            calendar: FR_CALENDAR,
             ..spec("fr", "French", A::French, Lang::Fra)
         }),
         Spec {
             wordy: true,
             number_words: ES_NUMBERS,
+            calendar: ES_CALENDAR,
             ..spec("es", "Spanish", A::Spanish, Lang::Spa)
         },
         Spec {
             wordy: true,
+            calendar: PT_CALENDAR,
             ..spec("pt", "Portuguese", A::Portuguese, Lang::Por)
         },
         Spec {
             wordy: true,
             elisions: IT_ELISIONS,
+            calendar: IT_CALENDAR,
             ..spec("it", "Italian", A::Italian, Lang::Ita)
         },
         Spec {
             compound_links: Some(NL_LINKS),
+            calendar: NL_CALENDAR,
             ..spec("nl", "Dutch", A::Dutch, Lang::Nld)
         },
         space(spec("ru", "Russian", A::Russian, Lang::Rus)),
@@ -354,6 +513,16 @@ impl Language {
     /// Whether a capital letter alone marks a name (not in German, where nouns have one).
     pub fn capitals_mark_names(&self) -> bool {
         !self.spec.capitalised_nouns
+    }
+
+    /// A month (0-11) or weekday (12-18) name's place in the calendar, the same in every
+    /// language that lists them.
+    pub fn calendar_day(&self, lower: &str) -> Option<u8> {
+        self.spec
+            .calendar
+            .iter()
+            .position(|&w| w == lower)
+            .map(|i| i as u8)
     }
 
     pub fn number_word(&self, lower: &str) -> Option<&'static str> {

@@ -27,6 +27,7 @@ const TAG_STEM: u8 = b's';
 const TAG_NUMBER: u8 = b'n';
 const TAG_WORD: u8 = b'w';
 const TAG_ANCHOR: u8 = b'a';
+const TAG_CALENDAR: u8 = b'c';
 
 /// A content term: the 32-bit hash of a stem or a normalised number. 32 bits keep features
 /// compact (a million articles must fit in memory budget and on disk); two articles compare a
@@ -107,6 +108,12 @@ pub fn name_anchor(lower: &str) -> Option<Term> {
         .take(ANCHOR_LETTERS)
         .collect();
     (letters.chars().count() >= 3).then(|| (tagged_hash(TAG_ANCHOR, &letters) as u32) & !1)
+}
+
+/// The anchor of a month or weekday (its place in [`Language::calendar_day`]): "Dienstag" and
+/// "Tuesday" are one anchor.
+fn calendar_anchor(day: u8) -> Term {
+    (text::hash64(&[TAG_CALENDAR, day]) as u32) & !1
 }
 
 /// One sentence: its content terms for alignment, its word sequence for edit similarity.
@@ -305,6 +312,16 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                         // first comes (each spelling: "Zhao" and "Zhaos" are both anchors).
                         let anchor = name_anchor(&lower).filter(|&x| anchored.insert(x));
                         if let Some(anchor) = anchor {
+                            f.anchors.push(Anchor {
+                                anchor,
+                                sentence: sentence_at,
+                                term: h,
+                            });
+                        }
+                    }
+                    if let Some(day) = lang.calendar_day(&lower) {
+                        let anchor = calendar_anchor(day);
+                        if anchored.insert(anchor) {
                             f.anchors.push(Anchor {
                                 anchor,
                                 sentence: sentence_at,
@@ -757,6 +774,24 @@ mod tests {
         );
         assert_eq!(en.numbers, de.numbers);
         assert_eq!(en.numbers, fr.numbers);
+    }
+
+    #[test]
+    fn a_translation_keeps_its_anchors() {
+        let en = extract(
+            &["On Tuesday, Mayor Henrike Vollmer said the Weissach bridge will close in March."],
+            Language::english(),
+        );
+        let de = extract(
+            &["Am Dienstag sagte Bürgermeisterin Henrike Vollmer, die Brücke werde im März gesperrt."],
+            Language::by_code("de").unwrap(),
+        );
+        let anchors =
+            |f: &ArticleFeatures| -> HashSet<Term> { f.anchors.iter().map(|a| a.anchor).collect() };
+        let shared = anchors(&en).intersection(&anchors(&de)).count();
+        // Tuesday/Dienstag, Vollmer, March/März. ("Henrike" is not a German name here: its
+        // stem is a common word's, and German capitals mark every noun.)
+        assert_eq!(shared, 3, "{:?} {:?}", en.anchors, de.anchors);
     }
 
     #[test]
