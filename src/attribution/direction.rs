@@ -146,6 +146,14 @@ pub fn inputs(p: &PairScore, a: &ArticleEvidence, b: &ArticleEvidence) -> Inputs
     if a.words > 0 && b.words > 0 {
         x[13] = (a.words as f32 / b.words as f32).ln().clamp(-2.0, 2.0);
     }
+    if p.relation == Relation::TranslatedCopy {
+        // Across languages the texts' shapes say nothing about who copied whom (a German
+        // translation is longer than its English source, and aligns with nothing): only the
+        // pages' own marks count (date, credit, mashup, farm furniture, dateline).
+        for k in [3, 4, 5, 6, 8, 9, 10, 11, 13] {
+            x[k] = 0.0;
+        }
+    }
     x
 }
 
@@ -227,6 +235,36 @@ mod tests {
         assert_eq!(x[0], 1.0, "a is dated later");
         assert_eq!(x[12], 1.0, "only b has a dateline");
         assert!(x[3] > 0.4, "a is contained in b");
+    }
+
+    #[test]
+    fn a_translation_is_directed_by_page_marks_only() {
+        let mut p = copy_pair(0.0, 0.0);
+        p.relation = Relation::TranslatedCopy;
+        p.signals.align_ab = 0.6;
+        let long = ArticleEvidence {
+            words: 600,
+            ..Default::default()
+        };
+        let short = ArticleEvidence {
+            words: 400,
+            ..Default::default()
+        };
+        let x = inputs(&p, &long, &short);
+        assert!(
+            x.iter().all(|&v| v == 0.0),
+            "length and alignment say nothing: {x:?}"
+        );
+        let dated = ArticleEvidence {
+            date: Some("2024-01-02".into()),
+            ..short
+        };
+        let later = ArticleEvidence {
+            date: Some("2024-01-05".into()),
+            ..long
+        };
+        let x = inputs(&p, &later, &dated);
+        assert_eq!(x[0], 1.0, "the later page is the translation");
     }
 
     #[test]
