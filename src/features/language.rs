@@ -562,8 +562,9 @@ impl Language {
     /// "die Kollision des Flugzeugs" for "die Flugzeugkollision": split, the two share terms.
     /// Words common on their own stay whole, and so do words no split explains (names).
     pub fn split_compound<'a>(&self, word: &'a str) -> Vec<&'a str> {
+        let letters = word.chars().count();
         if self.spec.compound_links.is_none()
-            || word.chars().count() < MIN_COMPOUND_CHARS
+            || !(MIN_COMPOUND_CHARS..=MAX_COMPOUND_CHARS).contains(&letters)
             || self.zipf_of(word) >= COMMON_WORD_ZIPF
         {
             return vec![word];
@@ -618,16 +619,23 @@ impl Language {
         if !self.spec.space_groups || !GROUP.is_match(folded) {
             return std::borrow::Cow::Borrowed(folded);
         }
+        // Each pass joins every other group ("1 200 000" -> "1200 000" -> "1200000"); six
+        // passes join any real number, and a crafted run of groups costs no more than that.
         let mut s = folded.to_string();
-        while GROUP.is_match(&s) {
+        for _ in 0..6 {
+            if !GROUP.is_match(&s) {
+                break;
+            }
             s = GROUP.replace_all(&s, "$1$2").into_owned();
         }
         std::borrow::Cow::Owned(s)
     }
 }
 
-/// Compounds are looked for in words of at least this many letters...
+/// Compounds are looked for in words of at least this many letters (and at most the longer:
+/// splitting costs the square of a word's length, and no real compound is that long)...
 const MIN_COMPOUND_CHARS: usize = 8;
+const MAX_COMPOUND_CHARS: usize = 48;
 /// ...that are not common words on their own ("Regierung", "Flughafen")...
 const COMMON_WORD_ZIPF: f32 = 3.5;
 /// ...as parts of at least this many letters (the front one fewer) that are known words.
@@ -777,6 +785,20 @@ mod tests {
         assert_eq!(de.split_compound("kowalczyk"), vec!["kowalczyk"]);
         let en = Language::english();
         assert_eq!(en.split_compound("firefighters"), vec!["firefighters"]);
+    }
+
+    #[test]
+    fn hostile_words_and_digit_runs_stay_cheap() {
+        let de = Language::by_code("de").unwrap();
+        let long = "flugzeug".repeat(20_000);
+        let start = std::time::Instant::now();
+        assert_eq!(de.split_compound(&long), vec![long.as_str()]);
+        let fr = Language::by_code("fr").unwrap();
+        let digits = "1 ".to_string() + &"000 ".repeat(50_000);
+        let joined = fr.join_digit_groups(&digits);
+        assert!(joined.len() < digits.len());
+        // Linear work: well under a second even in a debug build.
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 
     #[test]
