@@ -122,10 +122,7 @@ pub fn reread(an: &Analysis, articles: &BTreeSet<u32>, opts: &Options) -> HashMa
 /// The language an article was scanned in, when a scan read it (no second detection, the same
 /// language as the scan), else as `lang` chooses.
 fn language_of(c: &Cleaned, lang: &LanguageChoice) -> LanguageChoice {
-    match crate::features::Language::by_code(c.article.lang) {
-        Ok(l) if !c.article.lang.is_empty() => LanguageChoice::Fixed(l),
-        _ => *lang,
-    }
+    crate::features::Language::by_code(c.article.lang).map_or(*lang, LanguageChoice::Fixed)
 }
 
 /// The verdict as one line: relation, copy or not, probability (and the threshold, if given).

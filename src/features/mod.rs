@@ -276,25 +276,16 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                 narration.push((!inside_quote).then_some(word_hash));
                 s.words.push((word_hash >> 48) as u16);
                 let sentence_at = f.sentences.len() as u32;
-                let number = |h: Term| Anchor {
-                    anchor: h,
-                    sentence: sentence_at,
-                    term: h,
-                };
                 let terms = if w.has_digit() {
                     let n = lang.normalise_number(&lower);
                     let h = number_term(&n);
                     numbers.push(h);
-                    if anchored.insert(h) {
-                        f.anchors.push(number(h));
-                    }
+                    first_mention(&mut f.anchors, &mut anchored, h, sentence_at, h);
                     Parts::one(h)
                 } else if let Some(n) = lang.number_word(&lower) {
                     let h = number_term(n);
                     numbers.push(h);
-                    if anchored.insert(h) {
-                        f.anchors.push(number(h));
-                    }
+                    first_mention(&mut f.anchors, &mut anchored, h, sentence_at, h);
                     Parts::one(h)
                 } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
                     let parts = stemmed_terms(lang, &lower, word_hash);
@@ -308,26 +299,13 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                         && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
                     {
                         names.push(h);
-                        // First mentions only: a translation is compared by where each name
-                        // first comes (each spelling: "Zhao" and "Zhaos" are both anchors).
-                        let anchor = name_anchor(&lower).filter(|&x| anchored.insert(x));
-                        if let Some(anchor) = anchor {
-                            f.anchors.push(Anchor {
-                                anchor,
-                                sentence: sentence_at,
-                                term: h,
-                            });
+                        // Each spelling is an anchor: "Zhao" and "Zhaos" both.
+                        if let Some(anchor) = parts.name_anchor {
+                            first_mention(&mut f.anchors, &mut anchored, anchor, sentence_at, h);
                         }
                     }
-                    if let Some(day) = lang.calendar_day(&lower) {
-                        let anchor = calendar_anchor(day);
-                        if anchored.insert(anchor) {
-                            f.anchors.push(Anchor {
-                                anchor,
-                                sentence: sentence_at,
-                                term: h,
-                            });
-                        }
+                    if let Some(anchor) = parts.calendar_anchor {
+                        first_mention(&mut f.anchors, &mut anchored, anchor, sentence_at, h);
                     }
                     parts
                 } else {
@@ -385,12 +363,34 @@ pub fn sentence_texts(paragraphs: &[&str]) -> Vec<String> {
     out
 }
 
+/// Adds an anchor at its first mention only: a translation is compared by where each name,
+/// number and date first comes.
+fn first_mention(
+    anchors: &mut Vec<Anchor>,
+    seen: &mut HashSet<Term, IdBuild>,
+    anchor: Term,
+    sentence: u32,
+    term: Term,
+) {
+    if seen.insert(anchor) {
+        anchors.push(Anchor {
+            anchor,
+            sentence,
+            term,
+        });
+    }
+}
+
 /// The content terms of one word: its stem, or the stems of its parts when it is a compound
 /// (German, Dutch, Nordic languages; see [`Language::split_compound`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct Parts {
     terms: [Term; 3],
     len: u8,
+    /// The word's anchor should it be a name ([`name_anchor`]), and its calendar anchor if
+    /// it names a month or weekday: cached with the stems, not worked out per occurrence.
+    name_anchor: Option<Term>,
+    calendar_anchor: Option<Term>,
 }
 
 impl Parts {
@@ -398,6 +398,7 @@ impl Parts {
         Parts {
             terms: [t, 0, 0],
             len: 1,
+            ..Parts::default()
         }
     }
 
@@ -423,7 +424,11 @@ fn stemmed_terms(lang: &Language, lower: &str, word_hash: u64) -> Parts {
             cache.clear();
         }
         let word = lang.strip_clitics(lower);
-        let mut parts = Parts::default();
+        let mut parts = Parts {
+            name_anchor: name_anchor(lower),
+            calendar_anchor: lang.calendar_day(lower).map(calendar_anchor),
+            ..Parts::default()
+        };
         for part in lang.split_compound(word).iter().take(3) {
             parts.terms[usize::from(parts.len)] = stem_term(&lang.stem(part));
             parts.len += 1;
