@@ -653,29 +653,38 @@ fn next_member<R: BufRead + Seek>(file: &mut Counted<R>, from: u64) -> io::Resul
 /// The position of the next gzip header (magic, deflate, no reserved flag bits) from where
 /// `file` stands.
 fn find_magic<R: BufRead>(file: &mut Counted<R>) -> io::Result<Option<u64>> {
+    // The window starts with a byte no header begins with, so a match is four bytes read.
     let mut window = [0u8; 4];
-    let mut seen = 0usize;
     loop {
         let chunk = file.fill_buf()?;
         if chunk.is_empty() {
             return Ok(None);
         }
-        let mut used = 0;
-        let mut hit = false;
-        for &b in chunk {
-            used += 1;
-            window = [window[1], window[2], window[3], b];
-            seen += 1;
-            if seen >= 4 && window[..3] == GZIP_MAGIC && window[3] & 0xe0 == 0 {
-                hit = true;
-                break;
-            }
-        }
+        let (used, hit) = slide(&mut window, chunk, |w| {
+            w[..3] == GZIP_MAGIC && w[3] & 0xe0 == 0
+        });
         file.consume(used);
         if hit {
             return Ok(Some(file.pos - 4));
         }
     }
+}
+
+/// Slides `window` over `chunk` until `found` holds for it: the bytes of `chunk` used, and
+/// whether it was found (the window then ends with the last byte used).
+fn slide<const N: usize>(
+    window: &mut [u8; N],
+    chunk: &[u8],
+    found: impl Fn(&[u8; N]) -> bool,
+) -> (usize, bool) {
+    for (i, &b) in chunk.iter().enumerate() {
+        window.copy_within(1.., 0);
+        window[N - 1] = b;
+        if found(window) {
+            return (i + 1, true);
+        }
+    }
+    (chunk.len(), false)
 }
 
 /// Reads into `buf` until it is full or the input ends; the number of bytes read.
@@ -845,17 +854,7 @@ fn resync<B: BufRead>(s: &mut Stream<B>) -> io::Result<bool> {
         if chunk.is_empty() {
             return Ok(false);
         }
-        let mut used = 0;
-        let mut hit = false;
-        for &b in chunk {
-            used += 1;
-            window.copy_within(1.., 0);
-            window[7] = b;
-            if &window == b"\nWARC/1." {
-                hit = true;
-                break;
-            }
-        }
+        let (used, hit) = slide(&mut window, chunk, |w| w == b"\nWARC/1.");
         s.consume(used);
         if hit {
             s.unread(MARK);
