@@ -165,12 +165,28 @@ fn ends_with_abbreviation(before_dot: &str) -> bool {
 /// A stable 64-bit hash (FNV-1a). Stable across runs and platforms, so hashed features can be
 /// stored in a persistent index and compared later.
 pub fn hash64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    avalanche(fnv(FNV_OFFSET, bytes))
+}
+
+/// Hash of a string tagged with a namespace byte, so a stem and a number never collide by design.
+/// The same as [`hash64`] of the tag byte followed by the string, without building that buffer
+/// (this runs for every word of every article).
+pub fn tagged_hash(tag: u8, s: &str) -> u64 {
+    avalanche(fnv(fnv(FNV_OFFSET, &[tag]), s.as_bytes()))
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    // Final avalanche (from SplitMix64) so low bits are well mixed for bucketing.
+    h
+}
+
+/// Final avalanche (from SplitMix64) so low bits are well mixed for bucketing.
+fn avalanche(mut h: u64) -> u64 {
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;
@@ -178,12 +194,15 @@ pub fn hash64(bytes: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
-/// Hash of a string tagged with a namespace byte, so a stem and a number never collide by design.
-pub fn tagged_hash(tag: u8, s: &str) -> u64 {
-    let mut buf = Vec::with_capacity(s.len() + 1);
-    buf.push(tag);
-    buf.extend_from_slice(s.as_bytes());
-    hash64(&buf)
+/// Lower-cases `word` into `out` (cleared first), without allocating for ASCII words: the
+/// same result as [`str::to_lowercase`], which the rare other words still go through.
+pub fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&word.to_lowercase());
+    }
 }
 
 /// Size of the intersection of two sorted, deduplicated lists.
@@ -268,5 +287,32 @@ mod tests {
         assert_eq!(hash64(b""), PINNED_EMPTY);
         assert_eq!(hash64(b"cuba"), PINNED_CUBA);
         assert_ne!(tagged_hash(b's', "10"), tagged_hash(b'n', "10"));
+    }
+
+    #[test]
+    fn tagged_hash_is_the_hash_of_tag_and_text() {
+        for w in ["", "cuba", "Zürich", "l'enquête", "1,200"] {
+            let mut joined = vec![b'w'];
+            joined.extend_from_slice(w.as_bytes());
+            assert_eq!(tagged_hash(b'w', w), hash64(&joined), "{w}");
+        }
+    }
+
+    #[test]
+    fn lowercase_into_matches_to_lowercase() {
+        let mut out = String::from("left over");
+        // ASCII, Latin, German sharp s, Turkish dotted I, Greek final sigma.
+        for w in [
+            "Cuba",
+            "MIR",
+            "Zürich",
+            "STRAẞE",
+            "İstanbul",
+            "ΟΔΥΣΣΕΥΣ",
+            "x",
+        ] {
+            lowercase_into(w, &mut out);
+            assert_eq!(out, w.to_lowercase(), "{w}");
+        }
     }
 }

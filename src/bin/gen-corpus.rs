@@ -1,6 +1,6 @@
 //! gen-corpus: writes a synthetic corpus for benchmarks, with a known share of copies.
 //!
-//! Usage: gen-corpus --out DIR --n N [--copy-share 0.25] [--seed 1]
+//! Usage: gen-corpus --out DIR --n N [--copy-share 0.25] [--filler-share 0] [--seed 1]
 //!
 //! Stories are built from the sentences of the team's sample articles (data/sample), each
 //! with its own invented names, numbers and swapped words, so unrelated stories do not match.
@@ -8,6 +8,12 @@
 //! boilerplate, truncated, synonym-spun, or reworded (sentences dropped, words replaced, names
 //! and numbers kept). Files go to DIR/NNNN/NNNNNNN.txt (1,000 per folder); the truth goes to
 //! DIR/labels/copies.csv (copy,source,operation), which a scan skips (not .txt).
+//!
+//! `--filler-share F` makes that share of the articles word-chain filler instead: about 700
+//! words walked along the sample's own word sequence, jumping between occurrences of a word, with
+//! some words swapped. Filler shares the stories' vocabulary and short phrases but no source, so
+//! it is the many-articles-one-vocabulary case (a crawl of one site's archive) for speed and for
+//! false copies.
 
 use std::fs;
 use std::io::Write;
@@ -38,6 +44,10 @@ impl Rng {
 
 struct Vocabulary {
     sentences: Vec<String>,
+    /// The sample's words in reading order, for word-chain filler.
+    sequence: Vec<String>,
+    /// Where each word occurs in `sequence`.
+    occurrences: std::collections::HashMap<String, Vec<usize>>,
     /// Mid-frequency English words, for swaps and filler.
     words: Vec<&'static str>,
 }
@@ -78,7 +88,20 @@ impl Vocabulary {
         if sentences.is_empty() || words.is_empty() {
             return Err("no sample sentences or background words".into());
         }
-        Ok(Vocabulary { sentences, words })
+        let sequence: Vec<String> = sentences
+            .iter()
+            .flat_map(|s| s.split_whitespace().map(str::to_string))
+            .collect();
+        let mut occurrences: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (k, w) in sequence.iter().enumerate() {
+            occurrences.entry(w.to_lowercase()).or_default().push(k);
+        }
+        Ok(Vocabulary {
+            sentences,
+            sequence,
+            occurrences,
+            words,
+        })
     }
 }
 
@@ -114,6 +137,62 @@ fn filler(rng: &mut Rng, v: &Vocabulary, names: &[String]) -> String {
         *first = upper + first.get(1..).unwrap_or("");
     }
     words.join(" ") + "."
+}
+
+/// Word-chain filler: about `words` words walked along the sample's word sequence; at each
+/// step the walk may jump to another occurrence of the current word, and a share of the
+/// lowercase words are swapped for background words, names for the article's own invented names
+/// and numbers for others.
+fn chain(rng: &mut Rng, v: &Vocabulary, words: usize) -> Vec<Vec<String>> {
+    let mut paragraphs = Vec::new();
+    let mut paragraph: Vec<String> = Vec::new();
+    let mut sentence: Vec<String> = Vec::new();
+    let names: Vec<String> = (0..8).map(|_| name(rng)).collect();
+    let mut at = rng.below(v.sequence.len());
+    for _ in 0..words {
+        let w = &v.sequence[at];
+        let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let capitalised = core.chars().next().is_some_and(char::is_uppercase);
+        let word =
+            if core.len() > 3 && core.chars().all(|c| c.is_ascii_lowercase()) && rng.chance(0.4) {
+                w.replace(core, v.words[rng.below(v.words.len())])
+            } else if capitalised && !sentence.is_empty() {
+                w.replace(core, &names[rng.below(names.len())])
+            } else if core.chars().any(|c| c.is_ascii_digit()) {
+                w.replace(core, &(1 + rng.below(990)).to_string())
+            } else {
+                w.clone()
+            };
+        let ends = word.ends_with(['.', '?', '!']);
+        sentence.push(word);
+        if ends || sentence.len() > 40 {
+            let mut s = sentence.join(" ");
+            if !ends {
+                s.push('.');
+            }
+            paragraph.push(s);
+            sentence.clear();
+            if paragraph.len() >= 2 + rng.below(3) {
+                paragraphs.push(std::mem::take(&mut paragraph));
+            }
+        }
+        at = if rng.chance(0.4) {
+            let same = &v.occurrences[&v.sequence[at].to_lowercase()];
+            same[rng.below(same.len())] + 1
+        } else {
+            at + 1
+        };
+        if at >= v.sequence.len() {
+            at = rng.below(v.sequence.len());
+        }
+    }
+    if !sentence.is_empty() {
+        paragraph.push(sentence.join(" ") + ".");
+    }
+    if !paragraph.is_empty() {
+        paragraphs.push(paragraph);
+    }
+    paragraphs
 }
 
 /// A story: paragraphs of sentences with this story's names and numbers.
@@ -185,10 +264,14 @@ fn render(title: &str, paragraphs: &[Vec<String>], farm: Option<&str>) -> String
     out
 }
 
+const USAGE: &str =
+    "usage: gen-corpus --out DIR --n N [--copy-share 0.25] [--filler-share 0] [--seed 1]";
+
 struct Args {
     out: PathBuf,
     n: usize,
     copy_share: f64,
+    filler_share: f64,
     seed: u64,
 }
 
@@ -197,6 +280,7 @@ fn parse_args() -> Result<Args, String> {
         out: PathBuf::new(),
         n: 0,
         copy_share: 0.25,
+        filler_share: 0.0,
         seed: 1,
     };
     let mut it = std::env::args().skip(1);
@@ -214,21 +298,22 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| "--copy-share: not a number".to_string())?
             }
+            "--filler-share" => {
+                args.filler_share = value()?
+                    .parse()
+                    .map_err(|_| "--filler-share: not a number".to_string())?
+            }
             "--seed" => {
                 args.seed = value()?
                     .parse()
                     .map_err(|_| "--seed: not a number".to_string())?
             }
-            "-h" | "--help" => {
-                return Err(
-                    "usage: gen-corpus --out DIR --n N [--copy-share 0.25] [--seed 1]".into(),
-                )
-            }
+            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     if args.out.as_os_str().is_empty() || args.n == 0 {
-        return Err("usage: gen-corpus --out DIR --n N [--copy-share 0.25] [--seed 1]".into());
+        return Err(USAGE.into());
     }
     Ok(args)
 }
@@ -248,8 +333,13 @@ fn run() -> Result<(), String> {
     let mut pool: Vec<(String, String, Vec<Vec<String>>)> = Vec::new();
     for k in 0..args.n {
         let path = format!("{:04}/{:07}.txt", k / 1000, k);
-        let copy = !pool.is_empty() && rng.chance(args.copy_share);
-        let text = if copy {
+        let filler = args.filler_share > 0.0 && rng.chance(args.filler_share);
+        let copy = !filler && !pool.is_empty() && rng.chance(args.copy_share);
+        let text = if filler {
+            let title = format!("{} {}", name(&mut rng), v.words[rng.below(v.words.len())]);
+            let words = 550 + rng.below(300);
+            render(&title, &chain(&mut rng, &v, words), None)
+        } else if copy {
             let (src_path, title, paras) = &pool[rng.below(pool.len())];
             let (op, text) = match rng.below(4) {
                 0 => ("verbatim", render(title, paras, Some("farm-daily"))),

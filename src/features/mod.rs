@@ -253,10 +253,11 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
     let mut names = Vec::new();
     let mut anchored: HashSet<Term, IdBuild> = HashSet::default();
     let mut numbers = Vec::new();
+    let mut lower = String::new();
     for paragraph in paragraphs {
         let folded = text::fold_chars(paragraph);
         let folded = lang.join_digit_groups(&folded);
-        collect_quotes(&folded, lang, &mut f.quotes);
+        collect_quotes(&folded, lang, &mut lower, &mut f.quotes);
         // Quotation state is tracked through the paragraph: a quote may span sentences.
         let mut inside_quote = false;
         let mut scanned = 0; // byte offset in `folded` up to which quote marks were counted
@@ -270,46 +271,51 @@ pub fn extract(paragraphs: &[&str], lang: &Language) -> ArticleFeatures {
                     inside_quote ^= marks % 2 == 1;
                     scanned = at;
                 }
-                let lower = w.text.to_lowercase();
+                text::lowercase_into(w.text, &mut lower);
                 let word_hash = tagged_hash(TAG_WORD, &lower);
                 stream.push(word_hash);
                 narration.push((!inside_quote).then_some(word_hash));
                 s.words.push((word_hash >> 48) as u16);
                 let sentence_at = f.sentences.len() as u32;
-                let terms = if w.has_digit() {
-                    let n = lang.normalise_number(&lower);
-                    let h = number_term(&n);
-                    numbers.push(h);
-                    first_mention(&mut f.anchors, &mut anchored, h, sentence_at, h);
-                    Parts::one(h)
-                } else if let Some(n) = lang.number_word(&lower) {
-                    let h = number_term(n);
-                    numbers.push(h);
-                    first_mention(&mut f.anchors, &mut anchored, h, sentence_at, h);
-                    Parts::one(h)
-                } else if lower.chars().count() >= 2 && !lang.is_stopword(&lower) {
-                    let parts = stemmed_terms(lang, &lower, word_hash);
-                    // A capitalised word inside a sentence is a name; at the start it is one
-                    // only if it is not a common word (checked against the background table).
-                    // Where every noun is capitalised (German), only rare words that are not
-                    // compounds of known words are names.
-                    let h = parts.terms()[0];
-                    if w.is_capitalised()
-                        && parts.len == 1
-                        && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
-                    {
-                        names.push(h);
-                        // Each spelling is an anchor: "Zhao" and "Zhaos" both.
-                        if let Some(anchor) = parts.name_anchor {
+                let kind = if w.has_digit() {
+                    WordKind::Number(number_term(&lang.normalise_number(&lower)))
+                } else {
+                    word_info(lang, &lower, word_hash).kind
+                };
+                let terms = match kind {
+                    WordKind::Number(h) => {
+                        numbers.push(h);
+                        first_mention(&mut f.anchors, &mut anchored, h, sentence_at, h);
+                        Parts::one(h)
+                    }
+                    WordKind::Content(parts) => {
+                        // A capitalised word inside a sentence is a name; at the start it is
+                        // one only if it is not a common word (checked against the background
+                        // table). Where every noun is capitalised (German), only rare words
+                        // that are not compounds of known words are names.
+                        let h = parts.terms()[0];
+                        if w.is_capitalised()
+                            && parts.len == 1
+                            && ((k > 0 && lang.capitals_mark_names()) || bg.is_rare(h))
+                        {
+                            names.push(h);
+                            // Each spelling is an anchor: "Zhao" and "Zhaos" both.
+                            if let Some(anchor) = parts.name_anchor {
+                                first_mention(
+                                    &mut f.anchors,
+                                    &mut anchored,
+                                    anchor,
+                                    sentence_at,
+                                    h,
+                                );
+                            }
+                        }
+                        if let Some(anchor) = parts.calendar_anchor {
                             first_mention(&mut f.anchors, &mut anchored, anchor, sentence_at, h);
                         }
+                        parts
                     }
-                    if let Some(anchor) = parts.calendar_anchor {
-                        first_mention(&mut f.anchors, &mut anchored, anchor, sentence_at, h);
-                    }
-                    parts
-                } else {
-                    Parts::default()
+                    WordKind::Function => Parts::default(),
                 };
                 for &h in terms.terms() {
                     s.terms.push(h);
@@ -407,35 +413,76 @@ impl Parts {
     }
 }
 
-/// The stem terms of a lower-case word, cached per thread: stemming (and splitting compounds)
-/// is the costliest step of feature extraction, and news vocabulary repeats. The cache key is
-/// the word's hash mixed with the language (one spelling stems differently in two languages).
-fn stemmed_terms(lang: &Language, lower: &str, word_hash: u64) -> Parts {
-    let word_hash = word_hash ^ u64::from(lang.id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+/// What a word (with no digit) is to feature extraction.
+#[derive(Debug, Clone, Copy)]
+enum WordKind {
+    /// A stop word or a single letter: in the shingles, not a term.
+    Function,
+    /// A number (written in digits, or a number word: "seven", "sieben").
+    Number(Term),
+    /// A content word and its stem terms.
+    Content(Parts),
+}
+
+/// Everything feature extraction needs to know of one lower-case word, worked out once.
+#[derive(Debug, Clone, Copy)]
+struct WordInfo {
+    kind: WordKind,
+    /// The word's term inside a quotation ([`collect_quotes`]): its stem after an elided
+    /// article, with no compound splitting; None for a stop word or a single letter.
+    quote_term: Option<Term>,
+}
+
+/// What a lower-case word is, cached per thread: stemming (and splitting compounds) is the
+/// costliest step of feature extraction, and news vocabulary repeats, so each word's stop-word
+/// check, number-word check and stems are looked up once per thread, not once per occurrence.
+/// The cache key is the word's hash mixed with the language (one spelling stems differently in
+/// two languages).
+fn word_info(lang: &Language, lower: &str, word_hash: u64) -> WordInfo {
+    let key = word_hash ^ u64::from(lang.id).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     thread_local! {
-        static CACHE: std::cell::RefCell<HashMap<u64, Parts, IdBuild>> = std::cell::RefCell::new(HashMap::default());
+        static CACHE: std::cell::RefCell<HashMap<u64, WordInfo, IdBuild>> = std::cell::RefCell::new(HashMap::default());
     }
     CACHE.with(|c| {
         let mut cache = c.borrow_mut();
-        if let Some(&t) = cache.get(&word_hash) {
-            return t;
+        if let Some(&info) = cache.get(&key) {
+            return info;
         }
         if cache.len() > 500_000 {
             cache.clear();
         }
-        let word = lang.strip_clitics(lower);
-        let mut parts = Parts {
-            name_anchor: name_anchor(lower),
-            calendar_anchor: lang.calendar_day(lower).map(calendar_anchor),
-            ..Parts::default()
+        let info = WordInfo {
+            kind: word_kind(lang, lower),
+            quote_term: quote_term(lang, lower),
         };
-        for part in lang.split_compound(word).iter().take(3) {
-            parts.terms[usize::from(parts.len)] = stem_term(&lang.stem(part));
-            parts.len += 1;
-        }
-        cache.insert(word_hash, parts);
-        parts
+        cache.insert(key, info);
+        info
     })
+}
+
+fn word_kind(lang: &Language, lower: &str) -> WordKind {
+    if let Some(n) = lang.number_word(lower) {
+        return WordKind::Number(number_term(n));
+    }
+    if lower.chars().count() < 2 || lang.is_stopword(lower) {
+        return WordKind::Function;
+    }
+    let word = lang.strip_clitics(lower);
+    let mut parts = Parts {
+        name_anchor: name_anchor(lower),
+        calendar_anchor: lang.calendar_day(lower).map(calendar_anchor),
+        ..Parts::default()
+    };
+    for part in lang.split_compound(word).iter().take(3) {
+        parts.terms[usize::from(parts.len)] = stem_term(&lang.stem(part));
+        parts.len += 1;
+    }
+    WordKind::Content(parts)
+}
+
+fn quote_term(lang: &Language, lower: &str) -> Option<Term> {
+    (!lang.is_stopword(lower) && lower.chars().count() >= 2)
+        .then(|| stem_term(&lang.stem(lang.strip_elision(lower))))
 }
 
 /// 32-bit hashes of the word n-grams of a word stream, sorted and deduplicated.
@@ -455,16 +502,19 @@ fn shingles(stream: &[u64], n: usize) -> Vec<u32> {
 }
 
 /// Quoted passages of at least three content words, as term sets.
-fn collect_quotes(folded: &str, lang: &Language, out: &mut Vec<Vec<Term>>) {
+fn collect_quotes(folded: &str, lang: &Language, lower: &mut String, out: &mut Vec<Vec<Term>>) {
     let mut parts = folded.split('"');
     parts.next(); // text before the first quote mark
     while let Some(inside) = parts.next() {
         let mut terms: Vec<Term> = text::words(inside)
             .iter()
             .filter_map(|w| {
-                let lower = w.text.to_lowercase();
-                (!lang.is_stopword(&lower) && lower.chars().count() >= 2)
-                    .then(|| stem_term(&lang.stem(lang.strip_elision(&lower))))
+                text::lowercase_into(w.text, lower);
+                if w.has_digit() {
+                    quote_term(lang, lower)
+                } else {
+                    word_info(lang, lower, tagged_hash(TAG_WORD, lower)).quote_term
+                }
             })
             .collect();
         terms.sort_unstable();
