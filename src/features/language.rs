@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::sync::{LazyLock, OnceLock};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
 use whatlang::Lang;
 
 use super::background::{Background, BackgroundData};
@@ -696,6 +697,9 @@ pub fn detect(paragraphs: &[&str]) -> &'static Language {
         }
         sample.truncate(end);
     }
+    if is_plainly_english(&sample) {
+        return Language::english();
+    }
     let Some(info) = DETECTOR.detect(&sample) else {
         return Language::english();
     };
@@ -720,9 +724,41 @@ pub fn detect(paragraphs: &[&str]) -> &'static Language {
     }
 }
 
+/// ASCII text in which English function words are at least a third of the words (English
+/// news runs at 40-50%, other languages' at under 15%): English without running the detector,
+/// which for English news, most of what spinscan reads, was a tenth of a scan's time.
+fn is_plainly_english(sample: &str) -> bool {
+    if !sample.is_ascii() {
+        return false;
+    }
+    let english = Language::english();
+    let mut lower = String::new();
+    let (mut words, mut function) = (0, 0);
+    for (_, w) in sample.unicode_word_indices() {
+        crate::text::lowercase_into(w, &mut lower);
+        words += 1;
+        function += usize::from(english.is_stopword(&lower));
+    }
+    words >= 20 && function * 3 >= words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_english_skips_the_detector() {
+        let english = "The government announced on Tuesday that it would raise the minimum wage for workers in the capital, after weeks of protests by unions that had shut down the port.";
+        assert!(is_plainly_english(english));
+        // Italian and Dutch written without accents, and English too short to judge.
+        let italian = "Il governo ha annunciato martedi che aumentera il salario minimo per i lavoratori della capitale, dopo settimane di proteste dei sindacati che avevano chiuso il porto.";
+        let dutch = "De regering heeft dinsdag aangekondigd dat zij het minimumloon voor werknemers in de hoofdstad zal verhogen, na weken van protesten van de vakbonden in de haven.";
+        assert!(!is_plainly_english(italian));
+        assert!(!is_plainly_english(dutch));
+        assert!(!is_plainly_english("The port is closed."));
+        assert_eq!(detect(&[italian]).code, "it");
+        assert_eq!(detect(&[dutch]).code, "nl");
+    }
 
     #[test]
     fn detects_news_leads_in_several_languages() {
