@@ -300,19 +300,21 @@ pub fn run_paths(paths: &[PathBuf], opts: &Options) -> anyhow::Result<Analysis> 
         ),
     );
 
-    // Word weights from a sample of the folder (all of it up to WEIGHT_SAMPLE articles).
+    // Word weights from a sample of the folder (all of it up to WEIGHT_SAMPLE articles). The
+    // sample's articles keep their cleaned report row and features, so the next pass does not
+    // read and clean them again: in a folder up to that size each article is cleaned once.
     let total = reading.labels.len();
     let stride = total.div_ceil(WEIGHT_SAMPLE).max(1);
     let sample_ids: Vec<usize> = (0..total).step_by(stride).collect();
-    let mut sample: HashMap<usize, ArticleFeatures> = HashMap::new();
+    let mut sample: HashMap<usize, (Analysed, ArticleFeatures)> = HashMap::new();
     let mut df = DocFrequencies::default();
     let bar = progress(opts.progress, sample_ids.len() as u64, "weighing");
     clean_articles(&reading, &sample_ids, &bar, |batch| {
-        let done: Vec<(usize, ArticleFeatures)> = batch
+        let done: Vec<(usize, (Analysed, ArticleFeatures))> = batch
             .into_par_iter()
-            .map(|(id, c)| (id, extract_body(&c.body, &lang)))
+            .map(|(id, c)| (id, (c.article, extract_body(&c.body, &lang))))
             .collect();
-        for (_, feats) in &done {
+        for (_, (_, feats)) in &done {
             df.add(feats);
         }
         sample.extend(done);
@@ -321,8 +323,8 @@ pub fn run_paths(paths: &[PathBuf], opts: &Options) -> anyhow::Result<Analysis> 
     let weights = Weights::from_sample(df, total);
     clock.done("weights", format_args!("from {} articles", sample.len()));
 
-    // Clean bodies, features, scoring forms and candidate signatures, one batch at a time.
-    // Only the scoring forms are kept (in the blob store), and the signatures.
+    // Features of the articles outside the sample, scoring forms and candidate signatures, one
+    // batch at a time. Only the scoring forms are kept (in the blob store), and the signatures.
     let use_index = opts.candidates.uses_index(total);
     let mut prepared_store = BlobStore::new(&spill_dir, store::DEFAULT_MEMORY_BUDGET);
     let mut analysed: Vec<Analysed> = Vec::with_capacity(total);
@@ -331,16 +333,28 @@ pub fn run_paths(paths: &[PathBuf], opts: &Options) -> anyhow::Result<Analysis> 
     let mut io_error = None;
     let bar = progress(opts.progress, total as u64, "analysing");
     let all: Vec<usize> = (0..total).collect();
-    clean_articles(&reading, &all, &bar, |batch| {
-        let batch: Vec<(Cleaned, Option<ArticleFeatures>)> = batch
-            .into_iter()
-            .map(|(id, c)| (c, sample.remove(&id)))
+    for ids in all.chunks(BATCH_ARTICLES) {
+        let unsampled: Vec<usize> = ids
+            .iter()
+            .copied()
+            .filter(|id| !sample.contains_key(id))
             .collect();
+        let mut cleaned: HashMap<usize, Cleaned> = HashMap::with_capacity(unsampled.len());
+        clean_articles(&reading, &unsampled, &bar, |batch| cleaned.extend(batch))?;
+        let mut batch: Vec<(Analysed, Result<ArticleFeatures, Vec<String>>)> =
+            Vec::with_capacity(ids.len());
+        for id in ids {
+            batch.push(match (sample.remove(id), cleaned.remove(id)) {
+                (Some((a, feats)), _) => (a, Ok(feats)),
+                (None, Some(c)) => (c.article, Err(c.body)),
+                (None, None) => anyhow::bail!("article {id} was neither weighed nor cleaned"),
+            });
+        }
+        bar.inc((ids.len() - unsampled.len()) as u64);
         let done: Vec<_> = batch
             .into_par_iter()
-            .map(|(c, known)| {
-                let feats = known.unwrap_or_else(|| extract_body(&c.body, &lang));
-                let mut a = c.article;
+            .map(|(mut a, feats)| {
+                let feats = feats.unwrap_or_else(|body| extract_body(&body, &lang));
                 a.words = feats.words;
                 a.lang = Language::get(feats.lang).code;
                 let sig = use_index.then(|| candidates::signature(&feats));
@@ -358,7 +372,7 @@ pub fn run_paths(paths: &[PathBuf], opts: &Options) -> anyhow::Result<Analysis> 
             signatures.extend(sig);
             kept_features.extend(keep);
         }
-    })?;
+    }
     bar.finish_and_clear();
     drop(reading);
     if let Some(e) = io_error.or_else(|| prepared_store.seal().err()) {

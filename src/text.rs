@@ -7,6 +7,9 @@ use unicode_segmentation::UnicodeSegmentation;
 /// curly quotes and apostrophes to straight ones, dashes to `-`, non-breaking and other
 /// unusual spaces to a plain space.
 pub fn fold_chars(s: &str) -> String {
+    if s.is_ascii() {
+        return s.replace('`', "'");
+    }
     s.chars()
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
@@ -140,6 +143,9 @@ const ORDINAL_MONTHS: &[&str] = &[
 /// "20." before a month name is an ordinal day, not a sentence end.
 fn is_ordinal_date(before_dot: &str, after: &str) -> bool {
     let day = before_dot.rsplit(char::is_whitespace).next().unwrap_or("");
+    if !(1..=2).contains(&day.len()) || !day.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let month: String = after
         .chars()
         .take_while(|c| c.is_alphabetic())
@@ -155,6 +161,10 @@ fn ends_with_abbreviation(before_dot: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
         .next()
         .unwrap_or("");
+    // Every abbreviation is at most six letters long: a longer word needs no lower-casing.
+    if last.len() > 6 * 4 || last.chars().count() > 6 {
+        return false;
+    }
     let lower = last.to_lowercase();
     if lower.chars().count() == 1 && lower.chars().all(char::is_alphabetic) {
         return true; // an initial: "John F. Kennedy"
