@@ -565,9 +565,20 @@ impl Prepared {
         e.u32s(self.sentence_quoted.iter().map(|&q| u32::from(q)));
         e.u32s(self.word_start.iter().copied());
         e.u16s(self.words.iter().copied());
-        e.u32s(self.postings.iter().map(|p| p.0));
-        e.u32s(self.postings.iter().map(|p| p.1));
-        e.f32s(self.postings.iter().map(|p| p.2));
+        match self.grouped_postings() {
+            Some(g) => {
+                e.u32(1);
+                e.u16s(g.counts);
+                e.f32s(g.weights);
+                e.u16s(g.sentences);
+            }
+            None => {
+                e.u32(0);
+                e.u32s(self.postings.iter().map(|p| p.0));
+                e.u32s(self.postings.iter().map(|p| p.1));
+                e.f32s(self.postings.iter().map(|p| p.2));
+            }
+        }
         e.u32s(self.kept.iter().map(|k| k.0));
         e.f32s(self.kept.iter().map(|k| k.1));
         e.f32(self.kept_weight);
@@ -584,6 +595,34 @@ impl Prepared {
         e.u32(u32::from(self.lang));
     }
 
+    /// The postings grouped by the document's terms, for a blob a fifth smaller: every term of
+    /// the document is in some sentence, and a term has one weight wherever it occurs, so each
+    /// posting needs only its sentence. None when that does not hold (or a count or a sentence
+    /// number does not fit 16 bits): the blob then lists the postings in full.
+    fn grouped_postings(&self) -> Option<GroupedPostings> {
+        let mut g = GroupedPostings {
+            counts: Vec::with_capacity(self.doc.len()),
+            weights: Vec::with_capacity(self.doc.len()),
+            sentences: Vec::with_capacity(self.postings.len()),
+        };
+        let mut rest = &self.postings[..];
+        for &(term, _) in &self.doc {
+            let n = rest.iter().take_while(|p| p.0 == term).count();
+            let (group, tail) = rest.split_at(n);
+            let weight = group.first()?.2;
+            if group.iter().any(|p| p.2.to_bits() != weight.to_bits()) {
+                return None;
+            }
+            g.counts.push(u16::try_from(n).ok()?);
+            g.weights.push(weight);
+            for p in group {
+                g.sentences.push(u16::try_from(p.1).ok()?);
+            }
+            rest = tail;
+        }
+        rest.is_empty().then_some(g)
+    }
+
     /// Reads a blob [`Prepared::encode`] wrote; a malformed blob is an error.
     pub fn decode(blob: &[u8]) -> std::io::Result<Prepared> {
         let bad =
@@ -598,9 +637,31 @@ impl Prepared {
         let quoted = d.u32s()?;
         let word_start = d.u32s()?;
         let words = d.u16s()?;
-        let posting_terms = d.u32s()?;
-        let posting_sentences = d.u32s()?;
-        let posting_weights = d.f32s()?;
+        let (posting_terms, posting_sentences, posting_weights) = match d.u32()? {
+            0 => (d.u32s()?, d.u32s()?, d.f32s()?),
+            1 => {
+                let counts = d.u16s()?;
+                let weights = d.f32s()?;
+                let sentences = d.u16s()?;
+                if counts.len() != doc_terms.len()
+                    || weights.len() != doc_terms.len()
+                    || counts.iter().map(|&c| usize::from(c)).sum::<usize>() != sentences.len()
+                {
+                    return Err(bad());
+                }
+                let mut terms = Vec::with_capacity(sentences.len());
+                let mut posting_weights = Vec::with_capacity(sentences.len());
+                for ((&t, &c), &w) in doc_terms.iter().zip(&counts).zip(&weights) {
+                    for _ in 0..c {
+                        terms.push(t);
+                        posting_weights.push(w);
+                    }
+                }
+                let sentences = sentences.into_iter().map(u32::from).collect();
+                (terms, sentences, posting_weights)
+            }
+            _ => return Err(bad()),
+        };
         let kept_terms = d.u32s()?;
         let kept_weights = d.f32s()?;
         let kept_weight = d.f32()?;
@@ -671,6 +732,16 @@ impl Prepared {
             lang,
         })
     }
+}
+
+/// A scoring form's postings as [`Prepared::grouped_postings`] writes them.
+struct GroupedPostings {
+    /// Postings per document term, in the document's term order.
+    counts: Vec<u16>,
+    /// Each document term's weight.
+    weights: Vec<f32>,
+    /// Each posting's sentence.
+    sentences: Vec<u16>,
 }
 
 /// Shared 5-grams, and how many of them are narration in both articles.
@@ -1035,6 +1106,42 @@ mod tests {
     fn score(a: &[&str], b: &[&str]) -> PairScore {
         let p = prepare(&[a, b]);
         score_pair(0, 1, &p[0], &p[1], &Params::DEFAULT)
+    }
+
+    fn round_trip(p: &Prepared) -> (Prepared, usize) {
+        let mut e = crate::store::Encoder::default();
+        p.encode(&mut e);
+        let back = Prepared::decode(&e.bytes).expect("a blob encode wrote decodes");
+        (back, e.bytes.len())
+    }
+
+    #[test]
+    fn scoring_forms_round_trip_through_a_blob_grouped_or_in_full() {
+        let p = prepare(&[ORIGINAL, REWRITE]);
+        let (grouped, small) = round_trip(&p[0]);
+        assert!(p[0].grouped_postings().is_some());
+        assert_eq!(grouped.postings, p[0].postings);
+        assert_eq!(grouped.doc, p[0].doc);
+        let direct = score_pair(0, 1, &p[0], &p[1], &Params::DEFAULT);
+        let read = score_pair(0, 1, &grouped, &p[1], &Params::DEFAULT);
+        assert_eq!(read.score.to_bits(), direct.score.to_bits());
+        assert_eq!(read.relation, direct.relation);
+        // A term weighed differently in two sentences cannot be grouped: listed in full.
+        let mut odd = p[0].clone();
+        let twice = (1..odd.postings.len())
+            .find(|&k| odd.postings[k].0 == odd.postings[k - 1].0)
+            .expect("a term in two sentences");
+        odd.postings[twice].2 += 1.0;
+        assert!(odd.grouped_postings().is_none());
+        let (full, large) = round_trip(&odd);
+        assert_eq!(full.postings, odd.postings);
+        assert!(small < large, "grouped {small} bytes, in full {large}");
+        // A blob cut short is an error, not a panic.
+        let mut e = crate::store::Encoder::default();
+        p[0].encode(&mut e);
+        for cut in [4, e.bytes.len() / 2, e.bytes.len() - 1] {
+            assert!(Prepared::decode(&e.bytes[..cut]).is_err());
+        }
     }
 
     #[test]
